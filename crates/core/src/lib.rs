@@ -1,0 +1,1 @@
+//! livret-core placeholder

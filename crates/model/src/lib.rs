@@ -1,0 +1,17 @@
+//! The typed document model of a GitBook handbook: pure data, serialisable, shared by the core and every exporter.
+//!
+//! Nothing here knows about Git, Markdown or files: a [`Book`] is what the core builds, what
+//! exporters read, and what `livret inspect` prints.
+
+mod diagnostic;
+mod document;
+mod export;
+mod settings;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use document::*;
+pub use export::{ExportContext, ExportError, Exporter, OutputFile};
+pub use settings::{ChangelogSettings, PageSize, PdfSettings, Settings};
+
+/// Version of the model's shape; bumped whenever a serialised `Book` changes incompatibly.
+pub const MODEL_VERSION: u32 = 1;
