@@ -1,1 +1,181 @@
-fn main(){}
+//! The `livret` command: check, inspect and build a GitBook handbook straight from its Git repository.
+
+mod output;
+mod report;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use livret_core::{load, LoadOptions, Loaded};
+use livret_model::{ExportContext, Exporter, Severity};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit status when livret could not run at all (bad repository, revision, arguments).
+const EXIT_CANNOT_RUN: u8 = 2;
+/// Exit status when the book has errors (`check`) or an export failed (`build`).
+const EXIT_PROBLEMS: u8 = 1;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "livret",
+    version,
+    about = "Turn a GitBook handbook kept in Git into PDF, EPUB, JSON and a changelog",
+    after_help = "Examples:\n  livret check                      check the book of the repository you are in\n  livret check --rev v2 --format json\n  livret inspect --page valeurs.md  print one page of the model as JSON\n  livret build --out dist           write every output to dist/\n\nExit status: 0 success, 1 errors in the book or a failed export, 2 livret could not run."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print notes and timings too.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Report every problem in the book, rustc-style or as JSON lines.
+    #[command(after_help = "Examples:\n  livret check\n  livret check --repo ../handbook --rev main~3\n  livret check --format json | jq .code")]
+    Check {
+        #[command(flatten)]
+        source: SourceArgs,
+        /// `text` for people, `json` for one JSON object per diagnostic and line.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Print the document model as JSON.
+    #[command(after_help = "Examples:\n  livret inspect > book.json\n  livret inspect --page culture/valeurs.md")]
+    Inspect {
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Print only this page (its path in the book, e.g. `culture/valeurs.md`).
+        #[arg(long)]
+        page: Option<String>,
+    },
+    /// Write the outputs of the chosen formats to a folder.
+    #[command(after_help = "Examples:\n  livret build --out dist\n  livret build --format json --rev v1.0 --out dist/v1")]
+    Build {
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Formats to build, comma-separated; every available one by default.
+        #[arg(long, value_delimiter = ',')]
+        format: Vec<String>,
+        /// Folder to write into; created if needed. Existing outputs are replaced only when the new ones are complete.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+struct SourceArgs {
+    /// The repository: a work tree, a folder inside one, or a bare repository.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// Any revision Git understands: HEAD, a branch, a tag, a commit id, main~3.
+    #[arg(long, default_value = "HEAD")]
+    rev: String,
+    /// Folder of the book in the repository (default: `root:` in livret.yaml, else the repository root).
+    #[arg(long)]
+    root: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("{}", report::error_line(&format!("{error:#}")));
+            ExitCode::from(EXIT_CANNOT_RUN)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<u8> {
+    let verbosity = report::Verbosity::from_flags(cli.quiet, cli.verbose);
+    match &cli.command {
+        Command::Check { source, format } => {
+            let loaded = load_book(source)?;
+            let diagnostics = &loaded.book.diagnostics;
+            match format {
+                CheckFormat::Text => report::print_text(diagnostics, loaded.book.pages.len(), verbosity),
+                CheckFormat::Json => report::print_json_lines(diagnostics)?,
+            }
+            let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+            Ok(if has_errors { EXIT_PROBLEMS } else { 0 })
+        }
+        Command::Inspect { source, page } => {
+            let loaded = load_book(source)?;
+            let json = match page {
+                Some(path) => {
+                    let Some(page) = loaded.book.page(path) else {
+                        let known: Vec<&str> = loaded.book.pages.iter().map(|p| p.path.as_str()).take(10).collect();
+                        bail!("there is no published page `{path}`; pages are named by their path in the book, such as {}", known.join(", "));
+                    };
+                    serde_json::to_string_pretty(page)?
+                }
+                None => serde_json::to_string_pretty(&loaded.book)?,
+            };
+            println!("{json}");
+            Ok(0)
+        }
+        Command::Build { source, format, out } => build(source, format, out, verbosity),
+    }
+}
+
+fn load_book(source: &SourceArgs) -> Result<Loaded> {
+    let options = LoadOptions { repository: source.repo.clone(), revision: source.rev.clone(), root: source.root.clone() };
+    Ok(load(&options)?)
+}
+
+/// The exporters this build of livret has, in the order outputs are reported.
+fn available_exporters() -> Vec<Box<dyn Exporter>> {
+    Vec::new()
+}
+
+fn build(source: &SourceArgs, formats: &[String], out: &std::path::Path, verbosity: report::Verbosity) -> Result<u8> {
+    let exporters = available_exporters();
+    let names: Vec<&str> = exporters.iter().map(|e| e.name()).collect();
+    for format in formats {
+        if !names.contains(&format.as_str()) {
+            let available = if names.is_empty() { "none yet".to_owned() } else { names.join(", ") };
+            bail!("format `{format}` is not available in this version of livret (available: {available})");
+        }
+    }
+    let chosen: Vec<&dyn Exporter> = exporters
+        .iter()
+        .map(|e| e.as_ref())
+        .filter(|e| formats.is_empty() || formats.iter().any(|f| f == e.name()))
+        .collect();
+    let loaded = load_book(source)?;
+    report::print_text(&loaded.book.diagnostics, loaded.book.pages.len(), verbosity);
+    if chosen.is_empty() {
+        eprintln!("livret: no exporter is available in this version yet; the book was read and checked");
+        return Ok(0);
+    }
+    let context = ExportContext::new(&loaded.book, &loaded.settings);
+    let mut failed = false;
+    for outcome in livret_core::run_exporters(&chosen, &context) {
+        match outcome.result {
+            Ok(files) => {
+                for file in files {
+                    let path = output::write_atomically(out, &file).with_context(|| format!("could not write the {} output", outcome.exporter))?;
+                    if verbosity != report::Verbosity::Quiet {
+                        eprintln!("wrote {}", path.display());
+                    }
+                }
+            }
+            Err(error) => {
+                failed = true;
+                eprintln!("{}", report::error_line(&error.to_string()));
+            }
+        }
+    }
+    Ok(if failed { EXIT_PROBLEMS } else { 0 })
+}

@@ -140,6 +140,13 @@ impl Repository {
         Ok(entries)
     }
 
+    /// The size of a blob, without reading it; `None` when it is missing.
+    pub fn blob_size(&self, id: ObjectId) -> Option<u64> {
+        let odb = self.repo.odb().ok()?;
+        let (size, _) = odb.read_header(id.to_oid()?).ok()?;
+        Some(size as u64)
+    }
+
     /// The bytes of a blob, or why they are not there.
     pub fn read_blob(&self, id: ObjectId) -> Result<Vec<u8>, MissingBlob> {
         let missing = |message: String| MissingBlob { id, message };

@@ -1,1 +1,26 @@
-//! livret-core placeholder
+//! livret's core: reads a GitBook handbook out of a Git repository at any revision and parses it
+//! into the typed document model, with diagnostics; runs exporters in parallel.
+
+mod config;
+mod error;
+pub mod git;
+mod html;
+mod links;
+mod liquid;
+mod load;
+mod markdown;
+mod parse;
+mod pipeline;
+mod summary;
+mod text;
+
+pub use config::{GitbookLayout, SETTINGS_FILE};
+pub use error::Error;
+pub use links::{slug, BookIndex};
+pub use load::{load, LoadOptions, Loaded};
+pub use parse::{parse_page, Library};
+pub use pipeline::{run_exporters, ExportOutcome};
+pub use text::repair_mojibake;
+
+/// Bumped whenever parsing the same text may give a different model (cache key for parsed pages).
+pub const PARSER_VERSION: u32 = 1;

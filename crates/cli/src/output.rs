@@ -1,0 +1,25 @@
+//! Writing outputs so that a failed build never destroys a previous one.
+
+use livret_model::OutputFile;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes the file to a temporary name in `dir`, then renames it over the old one.
+pub fn write_atomically(dir: &Path, file: &OutputFile) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let target = dir.join(&file.name);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let temporary = dir.join(format!(".{}.livret-tmp", file.name.replace('/', "_")));
+    let result = (|| {
+        let mut handle = std::fs::File::create(&temporary)?;
+        handle.write_all(&file.bytes)?;
+        handle.sync_all()?;
+        std::fs::rename(&temporary, &target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result.map(|()| target)
+}
