@@ -363,3 +363,7 @@ fn bold_title(content: &[Inline]) -> Option<&[Inline]> {
         !text.trim().is_empty() && text.chars().count() <= 200
     })
 }
+
+#[cfg(test)]
+#[path = "parse_tests.rs"]
+mod tests;
