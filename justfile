@@ -1,0 +1,27 @@
+# livret's recipes. Each one is a thin wrapper: the real steps are cargo commands or scripts
+# that work without `just` (see README.md).
+
+# List the recipes.
+default:
+    @just --list
+
+# Build every crate in release mode.
+build:
+    cargo build --release --workspace
+
+# The main job: read content/ from this repository's Git history and build every output into dist/.
+demo:
+    cargo run --release --bin livret -- build --out dist
+
+# What CI runs: install the validators the tests need, then run every test.
+test:
+    .ci/run
+
+# Formatting and lints, as CI expects them.
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Benchmarks on the generated 400-page handbook (figures are printed as a table).
+bench:
+    cargo bench -p livret-core --bench load
