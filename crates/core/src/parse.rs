@@ -216,9 +216,12 @@ fn convert_tag(tag: Tag, children: Vec<Node>, context: &mut PageContext<'_>, lib
                 return;
             };
             let target = context.resolve(url, line);
+            let reported = context.diagnostics.len();
             let mut label = inline_children(&children, context);
             if let [Inline::Link { content, .. }] = label.as_slice() {
+                // The label is the same link again: its problems were reported with the url.
                 label = content.clone();
+                context.diagnostics.truncate(reported);
             }
             push(Block::ContentRef { target, label });
         }

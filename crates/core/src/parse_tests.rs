@@ -114,6 +114,13 @@ fn content_ref_and_legacy_page_ref() {
 }
 
 #[test]
+fn a_broken_content_ref_is_reported_once() {
+    let (_, diagnostics) = parse("{% content-ref url=\"absent.md\" %}\n[absent.md](absent.md)\n{% endcontent-ref %}");
+    assert_eq!(codes(&diagnostics), ["broken-link"]);
+    assert_eq!(diagnostics[0].line, Some(1));
+}
+
+#[test]
 fn embeds_with_and_without_end_tags() {
     let found = blocks("{% embed url=\"https://video.example/1\" %}\n\n{% embed url=\"https://video.example/2\" fullWidth=\"true\" %}\nUne vidéo\n{% endembed %}");
     let Block::Embed { url, caption, full_width } = &found[0] else { panic!() };
