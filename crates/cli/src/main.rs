@@ -36,7 +36,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Report every problem in the book, rustc-style or as JSON lines.
-    #[command(after_help = "Examples:\n  livret check\n  livret check --repo ../handbook --rev main~3\n  livret check --format json | jq .code")]
+    #[command(
+        after_help = "Examples:\n  livret check\n  livret check --repo ../handbook --rev main~3\n  livret check --format json | jq .code"
+    )]
     Check {
         #[command(flatten)]
         source: SourceArgs,
@@ -45,7 +47,9 @@ enum Command {
         format: CheckFormat,
     },
     /// Print the document model as JSON.
-    #[command(after_help = "Examples:\n  livret inspect > book.json\n  livret inspect --page culture/valeurs.md")]
+    #[command(
+        after_help = "Examples:\n  livret inspect > book.json\n  livret inspect --page culture/valeurs.md"
+    )]
     Inspect {
         #[command(flatten)]
         source: SourceArgs,
@@ -54,7 +58,9 @@ enum Command {
         page: Option<String>,
     },
     /// Write the outputs of the chosen formats to a folder.
-    #[command(after_help = "Examples:\n  livret build --out dist\n  livret build --format json --rev v1.0 --out dist/v1")]
+    #[command(
+        after_help = "Examples:\n  livret build --out dist\n  livret build --format json --rev v1.0 --out dist/v1"
+    )]
     Build {
         #[command(flatten)]
         source: SourceArgs,
@@ -104,7 +110,9 @@ fn run(cli: &Cli) -> Result<u8> {
             let loaded = load_book(source)?;
             let diagnostics = &loaded.book.diagnostics;
             match format {
-                CheckFormat::Text => report::print_text(diagnostics, loaded.book.pages.len(), verbosity),
+                CheckFormat::Text => {
+                    report::print_text(diagnostics, loaded.book.pages.len(), verbosity)
+                }
                 CheckFormat::Json => report::print_json_lines(diagnostics)?,
             }
             let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
@@ -115,7 +123,13 @@ fn run(cli: &Cli) -> Result<u8> {
             let json = match page {
                 Some(path) => {
                     let Some(page) = loaded.book.page(path) else {
-                        let known: Vec<&str> = loaded.book.pages.iter().map(|p| p.path.as_str()).take(10).collect();
+                        let known: Vec<&str> = loaded
+                            .book
+                            .pages
+                            .iter()
+                            .map(|p| p.path.as_str())
+                            .take(10)
+                            .collect();
                         bail!("there is no published page `{path}`; pages are named by their path in the book, such as {}", known.join(", "));
                     };
                     serde_json::to_string_pretty(page)?
@@ -125,12 +139,20 @@ fn run(cli: &Cli) -> Result<u8> {
             println!("{json}");
             Ok(0)
         }
-        Command::Build { source, format, out } => build(source, format, out, verbosity),
+        Command::Build {
+            source,
+            format,
+            out,
+        } => build(source, format, out, verbosity),
     }
 }
 
 fn load_book(source: &SourceArgs) -> Result<Loaded> {
-    let options = LoadOptions { repository: source.repo.clone(), revision: source.rev.clone(), root: source.root.clone() };
+    let options = LoadOptions {
+        repository: source.repo.clone(),
+        revision: source.rev.clone(),
+        root: source.root.clone(),
+    };
     Ok(load(&options)?)
 }
 
@@ -139,12 +161,21 @@ fn available_exporters() -> Vec<Box<dyn Exporter>> {
     Vec::new()
 }
 
-fn build(source: &SourceArgs, formats: &[String], out: &std::path::Path, verbosity: report::Verbosity) -> Result<u8> {
+fn build(
+    source: &SourceArgs,
+    formats: &[String],
+    out: &std::path::Path,
+    verbosity: report::Verbosity,
+) -> Result<u8> {
     let exporters = available_exporters();
     let names: Vec<&str> = exporters.iter().map(|e| e.name()).collect();
     for format in formats {
         if !names.contains(&format.as_str()) {
-            let available = if names.is_empty() { "none yet".to_owned() } else { names.join(", ") };
+            let available = if names.is_empty() {
+                "none yet".to_owned()
+            } else {
+                names.join(", ")
+            };
             bail!("format `{format}` is not available in this version of livret (available: {available})");
         }
     }
@@ -156,7 +187,9 @@ fn build(source: &SourceArgs, formats: &[String], out: &std::path::Path, verbosi
     let loaded = load_book(source)?;
     report::print_text(&loaded.book.diagnostics, loaded.book.pages.len(), verbosity);
     if chosen.is_empty() {
-        eprintln!("livret: no exporter is available in this version yet; the book was read and checked");
+        eprintln!(
+            "livret: no exporter is available in this version yet; the book was read and checked"
+        );
         return Ok(0);
     }
     let context = ExportContext::new(&loaded.book, &loaded.settings);
@@ -165,7 +198,9 @@ fn build(source: &SourceArgs, formats: &[String], out: &std::path::Path, verbosi
         match outcome.result {
             Ok(files) => {
                 for file in files {
-                    let path = output::write_atomically(out, &file).with_context(|| format!("could not write the {} output", outcome.exporter))?;
+                    let path = output::write_atomically(out, &file).with_context(|| {
+                        format!("could not write the {} output", outcome.exporter)
+                    })?;
                     if verbosity != report::Verbosity::Quiet {
                         eprintln!("wrote {}", path.display());
                     }

@@ -34,7 +34,9 @@ struct Style {
 
 impl Style {
     fn stderr() -> Self {
-        Style { on: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
+        Style {
+            on: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
@@ -70,14 +72,35 @@ pub fn print_text(diagnostics: &[Diagnostic], pages: usize, verbosity: Verbosity
     if verbosity == Verbosity::Quiet {
         return;
     }
-    let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
-    let (errors, warnings, notes) = (count(Severity::Error), count(Severity::Warning), count(Severity::Note));
-    let hidden = if verbosity == Verbosity::Normal && notes > 0 { " (-v shows notes)" } else { "" };
-    let _ = writeln!(out, "livret: {pages} pages, {errors} error(s), {warnings} warning(s), {notes} note(s){hidden}");
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let (errors, warnings, notes) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+    );
+    let hidden = if verbosity == Verbosity::Normal && notes > 0 {
+        " (-v shows notes)"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "livret: {pages} pages, {errors} error(s), {warnings} warning(s), {notes} note(s){hidden}"
+    );
 }
 
 fn render(diagnostic: &Diagnostic, style: &Style) -> String {
-    let mut text = format!("{}{}: {}\n", style.severity(diagnostic.severity), style.paint("1", &format!("[{}]", diagnostic.code)), diagnostic.message);
+    let mut text = format!(
+        "{}{}: {}\n",
+        style.severity(diagnostic.severity),
+        style.paint("1", &format!("[{}]", diagnostic.code)),
+        diagnostic.message
+    );
     if let Some(path) = &diagnostic.path {
         let location = match (diagnostic.line, diagnostic.column) {
             (Some(line), Some(column)) => format!("{path}:{line}:{column}"),
@@ -90,7 +113,10 @@ fn render(diagnostic: &Diagnostic, style: &Style) -> String {
         let number = line.to_string();
         let gutter = " ".repeat(number.len());
         let bar = style.paint("34", "|");
-        text.push_str(&format!("{gutter} {bar}\n{} {bar} {source}\n{gutter} {bar}\n", style.paint("34", &number)));
+        text.push_str(&format!(
+            "{gutter} {bar}\n{} {bar} {source}\n{gutter} {bar}\n",
+            style.paint("34", &number)
+        ));
     }
     if let Some(help) = &diagnostic.help {
         text.push_str(&format!("  = {}: {help}\n", style.paint("1", "help")));

@@ -64,9 +64,14 @@ fn parse_yaml<T: DeserializeOwned + Default>(path: &str, text: &str) -> (T, Vec<
             for key in unknown {
                 let last = key.rsplit('.').next().unwrap_or(&key).to_owned();
                 diagnostics.push(
-                    Diagnostic::warning("unknown-key", format!("unknown key `{key}`; livret ignores it"))
-                        .with_help("check its spelling against the configuration reference in the README")
-                        .at(path, find_key_line(text, &last), None),
+                    Diagnostic::warning(
+                        "unknown-key",
+                        format!("unknown key `{key}`; livret ignores it"),
+                    )
+                    .with_help(
+                        "check its spelling against the configuration reference in the README",
+                    )
+                    .at(path, find_key_line(text, &last), None),
                 );
             }
             (value, diagnostics)
@@ -74,9 +79,14 @@ fn parse_yaml<T: DeserializeOwned + Default>(path: &str, text: &str) -> (T, Vec<
         Err(error) => {
             let line = error.location().map(|location| location.line() as u32);
             diagnostics.push(
-                Diagnostic::error("invalid-config", format!("this file could not be read: {error}; livret uses the defaults instead"))
-                    .with_help("fix the YAML (see the configuration reference in the README)")
-                    .at(path, line, None),
+                Diagnostic::error(
+                    "invalid-config",
+                    format!(
+                        "this file could not be read: {error}; livret uses the defaults instead"
+                    ),
+                )
+                .with_help("fix the YAML (see the configuration reference in the README)")
+                .at(path, line, None),
             );
             (T::default(), diagnostics)
         }
@@ -87,7 +97,8 @@ fn find_key_line(text: &str, key: &str) -> Option<u32> {
     text.lines()
         .position(|line| {
             let line = line.trim_start().trim_start_matches("- ");
-            line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':'))
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
         })
         .map(|index| index as u32 + 1)
 }
@@ -98,14 +109,24 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_reported_with_their_line() {
-        let (settings, diagnostics) = parse_settings("livret.yaml", "title: T\ncolour: red\npdf:\n  margins: 3\n");
+        let (settings, diagnostics) =
+            parse_settings("livret.yaml", "title: T\ncolour: red\npdf:\n  margins: 3\n");
         assert_eq!(settings.title.as_deref(), Some("T"));
-        let keys: Vec<_> = diagnostics.iter().map(|d| (d.message.clone(), d.line)).collect();
+        let keys: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.message.clone(), d.line))
+            .collect();
         assert_eq!(
             keys,
             vec![
-                ("unknown key `colour`; livret ignores it".to_owned(), Some(2)),
-                ("unknown key `pdf.margins`; livret ignores it".to_owned(), Some(4)),
+                (
+                    "unknown key `colour`; livret ignores it".to_owned(),
+                    Some(2)
+                ),
+                (
+                    "unknown key `pdf.margins`; livret ignores it".to_owned(),
+                    Some(4)
+                ),
             ]
         );
     }
@@ -120,7 +141,10 @@ mod tests {
 
     #[test]
     fn gitbook_layout_has_defaults() {
-        let (layout, diagnostics) = parse_gitbook_layout(".gitbook.yaml", "root: ./docs/\nredirects:\n  old: new.md\n");
+        let (layout, diagnostics) = parse_gitbook_layout(
+            ".gitbook.yaml",
+            "root: ./docs/\nredirects:\n  old: new.md\n",
+        );
         assert!(diagnostics.is_empty());
         assert_eq!(layout.root, "./docs/");
         assert_eq!(layout.structure.summary, "SUMMARY.md");

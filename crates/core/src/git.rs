@@ -70,7 +70,9 @@ pub struct Repository {
 
 impl fmt::Debug for Repository {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Repository").field("path", &self.path).finish()
+        f.debug_struct("Repository")
+            .field("path", &self.path)
+            .finish()
     }
 }
 
@@ -80,11 +82,18 @@ impl Repository {
         let flags = git2::RepositoryOpenFlags::empty();
         let repo = git2::Repository::open_ext(path, flags, std::iter::empty::<&std::ffi::OsStr>())
             .map_err(|error| match error.code() {
-                git2::ErrorCode::NotFound => Error::NotARepository { path: path.to_owned() },
-                git2::ErrorCode::Owner => Error::NotOwned { path: path.to_owned() },
+                git2::ErrorCode::NotFound => Error::NotARepository {
+                    path: path.to_owned(),
+                },
+                git2::ErrorCode::Owner => Error::NotOwned {
+                    path: path.to_owned(),
+                },
                 _ => git_error(path, &error),
             })?;
-        Ok(Repository { repo, path: path.to_owned() })
+        Ok(Repository {
+            repo,
+            path: path.to_owned(),
+        })
     }
 
     pub fn is_shallow(&self) -> bool {
@@ -104,7 +113,9 @@ impl Repository {
 
     fn commit(&self, revision: &str) -> Result<git2::Commit<'_>, Error> {
         if self.repo.head().is_err() && self.repo.is_empty().unwrap_or(false) {
-            return Err(Error::EmptyRepository { path: self.path.clone() });
+            return Err(Error::EmptyRepository {
+                path: self.path.clone(),
+            });
         }
         let unknown = || Error::UnknownRevision {
             revision: revision.to_owned(),
@@ -117,7 +128,9 @@ impl Repository {
     /// Every file of the commit's tree, depth first in Git's order (sorted by name).
     pub fn tree_entries(&self, commit_id: &str) -> Result<Vec<TreeEntry>, Error> {
         let commit = self.commit(commit_id)?;
-        let tree = commit.tree().map_err(|error| git_error(&self.path, &error))?;
+        let tree = commit
+            .tree()
+            .map_err(|error| git_error(&self.path, &error))?;
         let mut entries = Vec::new();
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
             let kind = match (entry.kind(), entry.filemode()) {
@@ -150,8 +163,13 @@ impl Repository {
     /// The bytes of a blob, or why they are not there.
     pub fn read_blob(&self, id: ObjectId) -> Result<Vec<u8>, MissingBlob> {
         let missing = |message: String| MissingBlob { id, message };
-        let oid = id.to_oid().ok_or_else(|| missing("invalid object id".to_owned()))?;
-        let blob = self.repo.find_blob(oid).map_err(|error| missing(error.message().to_owned()))?;
+        let oid = id
+            .to_oid()
+            .ok_or_else(|| missing("invalid object id".to_owned()))?;
+        let blob = self
+            .repo
+            .find_blob(oid)
+            .map_err(|error| missing(error.message().to_owned()))?;
         Ok(blob.content().to_vec())
     }
 }

@@ -4,15 +4,24 @@
 /// One piece of HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Token {
-    Start { name: String, attributes: Vec<(String, String)>, self_closing: bool },
-    End { name: String },
+    Start {
+        name: String,
+        attributes: Vec<(String, String)>,
+        self_closing: bool,
+    },
+    End {
+        name: String,
+    },
     Text(String),
 }
 
 impl Token {
     pub fn attribute(&self, key: &str) -> Option<&str> {
         match self {
-            Token::Start { attributes, .. } => attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()),
+            Token::Start { attributes, .. } => attributes
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str()),
             _ => None,
         }
     }
@@ -48,7 +57,9 @@ pub fn tokenize(html: &str) -> Vec<Token> {
         let inner = &rest[1..close];
         rest = &rest[close + 1..];
         if let Some(name) = inner.strip_prefix('/') {
-            tokens.push(Token::End { name: name.trim().to_ascii_lowercase() });
+            tokens.push(Token::End {
+                name: name.trim().to_ascii_lowercase(),
+            });
         } else if inner.starts_with('!') || inner.starts_with('?') {
             continue;
         } else if let Some(token) = parse_start(inner) {
@@ -78,7 +89,9 @@ fn tag_end(text: &str) -> Option<usize> {
 fn parse_start(inner: &str) -> Option<Token> {
     let self_closing = inner.ends_with('/');
     let inner = inner.trim_end_matches('/');
-    let name_end = inner.find(|c: char| c.is_whitespace()).unwrap_or(inner.len());
+    let name_end = inner
+        .find(|c: char| c.is_whitespace())
+        .unwrap_or(inner.len());
     let name = inner[..name_end].to_ascii_lowercase();
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return None;
@@ -86,7 +99,9 @@ fn parse_start(inner: &str) -> Option<Token> {
     let mut attributes = Vec::new();
     let mut rest = inner[name_end..].trim_start();
     while !rest.is_empty() {
-        let key_end = rest.find(|c: char| c.is_whitespace() || c == '=').unwrap_or(rest.len());
+        let key_end = rest
+            .find(|c: char| c.is_whitespace() || c == '=')
+            .unwrap_or(rest.len());
         let key = rest[..key_end].to_ascii_lowercase();
         rest = rest[key_end..].trim_start();
         let mut value = String::new();
@@ -110,7 +125,11 @@ fn parse_start(inner: &str) -> Option<Token> {
             attributes.push((key, value));
         }
     }
-    Some(Token::Start { name, attributes, self_closing })
+    Some(Token::Start {
+        name,
+        attributes,
+        self_closing,
+    })
 }
 
 fn push_text(tokens: &mut Vec<Token>, text: &str) {
@@ -193,7 +212,9 @@ mod tests {
 
     #[test]
     fn tokenizes_gitbook_figures() {
-        let tokens = tokenize(r#"<figure><img src="a b.png" alt="Un &amp; deux" width="188"><figcaption><p>Légende</p></figcaption></figure>"#);
+        let tokens = tokenize(
+            r#"<figure><img src="a b.png" alt="Un &amp; deux" width="188"><figcaption><p>Légende</p></figcaption></figure>"#,
+        );
         assert_eq!(tokens[1].attribute("src"), Some("a b.png"));
         assert_eq!(tokens[1].attribute("alt"), Some("Un & deux"));
         assert_eq!(text_of(&tokens), "Légende");
@@ -209,12 +230,22 @@ mod tests {
 
     #[test]
     fn broken_entities_are_dropped() {
-        assert_eq!(decode_entities("a&#x20;b&#xNAN;c &amp; d & e"), "a bc & d & e");
+        assert_eq!(
+            decode_entities("a&#x20;b&#xNAN;c &amp; d & e"),
+            "a bc & d & e"
+        );
     }
 
     #[test]
     fn sanitizer_removes_scripts_and_handlers() {
-        let clean = sanitize(r#"<p onclick="x()">hi<script>alert(1)</script><a href="javascript:alert(1)">l</a></p>"#);
-        assert!(!clean.contains("script") && !clean.contains("onclick") && !clean.contains("javascript"), "{clean}");
+        let clean = sanitize(
+            r#"<p onclick="x()">hi<script>alert(1)</script><a href="javascript:alert(1)">l</a></p>"#,
+        );
+        assert!(
+            !clean.contains("script")
+                && !clean.contains("onclick")
+                && !clean.contains("javascript"),
+            "{clean}"
+        );
     }
 }

@@ -28,7 +28,10 @@ impl BookIndex {
     /// Resolves `raw`, written in the page at `from`, to a typed target. Anchors are checked later.
     pub fn resolve(&self, from: &str, raw: &str) -> XRef {
         let target = self.target(from, raw.trim());
-        XRef { raw: raw.to_owned(), target }
+        XRef {
+            raw: raw.to_owned(),
+            target,
+        }
     }
 
     fn target(&self, from: &str, raw: &str) -> Target {
@@ -40,21 +43,28 @@ impl BookIndex {
         }
         if let Some(scheme) = url_scheme(raw) {
             return match scheme.to_ascii_lowercase().as_str() {
-                "http" | "https" | "mailto" | "tel" | "ftp" => Target::External { url: raw.to_owned() },
+                "http" | "https" | "mailto" | "tel" | "ftp" => Target::External {
+                    url: raw.to_owned(),
+                },
                 _ => broken(&format!("`{scheme}:` links are not allowed")),
             };
         }
         if raw.starts_with("//") {
-            return Target::External { url: format!("https:{raw}") };
+            return Target::External {
+                url: format!("https:{raw}"),
+            };
         }
         let (path, anchor) = match raw.split_once('#') {
             Some((path, anchor)) => (path, Some(anchor)),
             None => (raw, None),
         };
         let path = path.split('?').next().unwrap_or(path);
-        let anchor = anchor.filter(|a| !a.is_empty()).map(|a| percent_decode(a));
+        let anchor = anchor.filter(|a| !a.is_empty()).map(percent_decode);
         if path.is_empty() {
-            return Target::Page { path: from.to_owned(), anchor };
+            return Target::Page {
+                path: from.to_owned(),
+                anchor,
+            };
         }
         let decoded = nfc(&percent_decode(path));
         let Some(joined) = join(from, &decoded) else {
@@ -64,8 +74,17 @@ impl BookIndex {
     }
 
     fn lookup(&self, joined: &str, is_folder: bool, anchor: Option<String>) -> Target {
-        let page = |path: String| Target::Page { path, anchor: anchor.clone() };
-        let in_folder = |folder: &str| if folder.is_empty() { self.readme.clone() } else { format!("{folder}/{}", self.readme) };
+        let page = |path: String| Target::Page {
+            path,
+            anchor: anchor.clone(),
+        };
+        let in_folder = |folder: &str| {
+            if folder.is_empty() {
+                self.readme.clone()
+            } else {
+                format!("{folder}/{}", self.readme)
+            }
+        };
         let mut candidates = Vec::new();
         if is_folder || joined.is_empty() {
             candidates.push(in_folder(joined));
@@ -82,14 +101,18 @@ impl BookIndex {
             }
         }
         if let Some(stored) = self.files.get(joined) {
-            return Target::Asset { path: stored.clone() };
+            return Target::Asset {
+                path: stored.clone(),
+            };
         }
         let key = joined.trim_end_matches(".md").trim_end_matches('/');
         if let Some(to) = self.redirect(key) {
             return page(to);
         }
         if let Some(candidate) = candidates.iter().find(|c| self.unpublished.contains(*c)) {
-            return broken(&format!("`{candidate}` is not listed in SUMMARY.md, so it is not published"));
+            return broken(&format!(
+                "`{candidate}` is not listed in SUMMARY.md, so it is not published"
+            ));
         }
         broken(&format!("there is no page or file at `{joined}`"))
     }
@@ -109,7 +132,9 @@ impl BookIndex {
 }
 
 fn broken(reason: &str) -> Target {
-    Target::Broken { reason: reason.to_owned() }
+    Target::Broken {
+        reason: reason.to_owned(),
+    }
 }
 
 fn url_scheme(raw: &str) -> Option<&str> {
@@ -117,12 +142,16 @@ fn url_scheme(raw: &str) -> Option<&str> {
     let scheme = &raw[..colon];
     let valid = scheme.len() > 1
         && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     valid.then_some(scheme)
 }
 
 fn percent_decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Joins a link to the folder of the page it is written in; `None` when it climbs above the root.
@@ -165,7 +194,11 @@ pub struct Anchors {
 
 impl Anchors {
     pub fn claim(&mut self, wanted: &str) -> String {
-        let base = if wanted.is_empty() { "section".to_owned() } else { wanted.to_owned() };
+        let base = if wanted.is_empty() {
+            "section".to_owned()
+        } else {
+            wanted.to_owned()
+        };
         let mut anchor = base.clone();
         let mut n = 0;
         while !self.used.insert(anchor.clone()) {
@@ -181,13 +214,26 @@ mod tests {
     use super::*;
 
     fn index() -> BookIndex {
-        let mut index = BookIndex { readme: "README.md".to_owned(), ..BookIndex::default() };
-        for page in ["README.md", "valeurs.md", "équipe/README.md", "équipe/arrivée.md"] {
+        let mut index = BookIndex {
+            readme: "README.md".to_owned(),
+            ..BookIndex::default()
+        };
+        for page in [
+            "README.md",
+            "valeurs.md",
+            "équipe/README.md",
+            "équipe/arrivée.md",
+        ] {
             index.pages.insert(page.to_owned());
         }
         index.unpublished.insert("brouillon.md".to_owned());
-        index.files.insert(".gitbook/assets/a b.png".to_owned(), ".gitbook/assets/a b.png".to_owned());
-        index.redirects.insert("ancien/chemin".to_owned(), "valeurs.md".to_owned());
+        index.files.insert(
+            ".gitbook/assets/a b.png".to_owned(),
+            ".gitbook/assets/a b.png".to_owned(),
+        );
+        index
+            .redirects
+            .insert("ancien/chemin".to_owned(), "valeurs.md".to_owned());
         index
     }
 
@@ -196,45 +242,91 @@ mod tests {
     }
 
     fn page(path: &str, anchor: Option<&str>) -> Target {
-        Target::Page { path: path.to_owned(), anchor: anchor.map(str::to_owned) }
+        Target::Page {
+            path: path.to_owned(),
+            anchor: anchor.map(str::to_owned),
+        }
     }
 
     #[test]
     fn resolves_relative_folder_and_extensionless_links() {
-        assert_eq!(target("équipe/arrivée.md", "../valeurs.md#sobriété"), page("valeurs.md", Some("sobriété")));
-        assert_eq!(target("README.md", "équipe/"), page("équipe/README.md", None));
+        assert_eq!(
+            target("équipe/arrivée.md", "../valeurs.md#sobriété"),
+            page("valeurs.md", Some("sobriété"))
+        );
+        assert_eq!(
+            target("README.md", "équipe/"),
+            page("équipe/README.md", None)
+        );
         assert_eq!(target("README.md", "valeurs"), page("valeurs.md", None));
-        assert_eq!(target("README.md", "équipe"), page("équipe/README.md", None));
-        assert_eq!(target("équipe/README.md", "#intro"), page("équipe/README.md", Some("intro")));
-        assert_eq!(target("équipe/README.md", "/valeurs.md"), page("valeurs.md", None));
+        assert_eq!(
+            target("README.md", "équipe"),
+            page("équipe/README.md", None)
+        );
+        assert_eq!(
+            target("équipe/README.md", "#intro"),
+            page("équipe/README.md", Some("intro"))
+        );
+        assert_eq!(
+            target("équipe/README.md", "/valeurs.md"),
+            page("valeurs.md", None)
+        );
     }
 
     #[test]
     fn nfd_links_and_percent_encoding_match_nfc_paths() {
         let nfd: String = "équipe/arrivée.md".nfd().collect();
         assert_eq!(target("README.md", &nfd), page("équipe/arrivée.md", None));
-        assert_eq!(target("README.md", "%C3%A9quipe/arriv%C3%A9e.md"), page("équipe/arrivée.md", None));
+        assert_eq!(
+            target("README.md", "%C3%A9quipe/arriv%C3%A9e.md"),
+            page("équipe/arrivée.md", None)
+        );
         assert_eq!(
             target("README.md", ".gitbook/assets/a%20b.png"),
-            Target::Asset { path: ".gitbook/assets/a b.png".to_owned() }
+            Target::Asset {
+                path: ".gitbook/assets/a b.png".to_owned()
+            }
         );
     }
 
     #[test]
     fn redirects_external_and_broken() {
-        assert_eq!(target("README.md", "ancien/chemin"), page("valeurs.md", None));
-        assert!(matches!(target("README.md", "https://a.fr"), Target::External { .. }));
-        assert!(matches!(target("README.md", "javascript:alert(1)"), Target::Broken { .. }));
-        assert!(matches!(target("README.md", "../../etc/passwd"), Target::Broken { .. }));
-        assert!(matches!(target("README.md", "broken-reference"), Target::Broken { .. }));
-        let Target::Broken { reason } = target("README.md", "brouillon.md") else { panic!() };
+        assert_eq!(
+            target("README.md", "ancien/chemin"),
+            page("valeurs.md", None)
+        );
+        assert!(matches!(
+            target("README.md", "https://a.fr"),
+            Target::External { .. }
+        ));
+        assert!(matches!(
+            target("README.md", "javascript:alert(1)"),
+            Target::Broken { .. }
+        ));
+        assert!(matches!(
+            target("README.md", "../../etc/passwd"),
+            Target::Broken { .. }
+        ));
+        assert!(matches!(
+            target("README.md", "broken-reference"),
+            Target::Broken { .. }
+        ));
+        let Target::Broken { reason } = target("README.md", "brouillon.md") else {
+            panic!()
+        };
         assert!(reason.contains("not listed in SUMMARY.md"));
     }
 
     #[test]
     fn slugs_follow_gitbook() {
-        assert_eq!(slug("Des valeurs pour garder le cap"), "des-valeurs-pour-garder-le-cap");
-        assert_eq!(slug("💫 Découvrir : notre culture !"), "découvrir-notre-culture");
+        assert_eq!(
+            slug("Des valeurs pour garder le cap"),
+            "des-valeurs-pour-garder-le-cap"
+        );
+        assert_eq!(
+            slug("💫 Découvrir : notre culture !"),
+            "découvrir-notre-culture"
+        );
         let mut anchors = Anchors::default();
         assert_eq!(anchors.claim("a"), "a");
         assert_eq!(anchors.claim("a"), "a-1");

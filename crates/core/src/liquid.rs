@@ -18,15 +18,24 @@ pub struct Tag {
 
 impl Tag {
     pub fn attribute(&self, key: &str) -> Option<&str> {
-        self.attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
     /// Lines of Markdown; `first_line` is the 1-based line of the first one in the page.
-    Markdown { text: String, first_line: u32 },
-    Block { tag: Tag, children: Vec<Node> },
+    Markdown {
+        text: String,
+        first_line: u32,
+    },
+    Block {
+        tag: Tag,
+        children: Vec<Node>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,8 +52,8 @@ enum Kind {
 
 fn kind(name: &str) -> Kind {
     match name {
-        "hint" | "tabs" | "tab" | "stepper" | "step" | "code" | "content-ref" | "columns" | "column" | "details"
-        | "updates" | "update" | "if" => Kind::Container,
+        "hint" | "tabs" | "tab" | "stepper" | "step" | "code" | "content-ref" | "columns"
+        | "column" | "details" | "updates" | "update" | "if" => Kind::Container,
         "embed" | "file" => Kind::OptionalEnd,
         "page-ref" | "include" | "openapi" | "swagger" => Kind::Leaf,
         _ => Kind::Unknown,
@@ -53,9 +62,16 @@ fn kind(name: &str) -> Kind {
 
 #[derive(Debug)]
 enum Token {
-    Text { text: String, line: u32 },
+    Text {
+        text: String,
+        line: u32,
+    },
     Open(Tag),
-    End { name: String, line: u32, column: u32 },
+    End {
+        name: String,
+        line: u32,
+        column: u32,
+    },
 }
 
 /// Context for diagnostics: the page's path and its source.
@@ -66,7 +82,8 @@ pub struct Report<'a> {
 
 impl Report<'_> {
     pub fn push(&mut self, diagnostic: Diagnostic, line: u32, column: Option<u32>) {
-        self.diagnostics.push(diagnostic.at(self.path, Some(line), column));
+        self.diagnostics
+            .push(diagnostic.at(self.path, Some(line), column));
     }
 }
 
@@ -85,14 +102,26 @@ fn tokenize(text: &str, first_line: u32, report: &mut Report<'_>) -> Vec<Token> 
         if let Some((marker, length)) = fence_marker(trimmed) {
             match fence {
                 None => fence = Some((marker, length)),
-                Some((open, open_length)) if open == marker && length >= open_length && trimmed.trim_end().chars().all(|c| c == marker) => fence = None,
+                Some((open, open_length))
+                    if open == marker
+                        && length >= open_length
+                        && trimmed.trim_end().chars().all(|c| c == marker) =>
+                {
+                    fence = None
+                }
                 Some(_) => {}
             }
-            tokens.push(Token::Text { text: line.to_owned(), line: number });
+            tokens.push(Token::Text {
+                text: line.to_owned(),
+                line: number,
+            });
             continue;
         }
         if fence.is_some() {
-            tokens.push(Token::Text { text: line.to_owned(), line: number });
+            tokens.push(Token::Text {
+                text: line.to_owned(),
+                line: number,
+            });
             continue;
         }
         if let Some(token) = details_line(trimmed, number) {
@@ -114,15 +143,28 @@ fn fence_marker(trimmed: &str) -> Option<(char, usize)> {
 fn details_line(trimmed: &str, line: u32) -> Option<Vec<Token>> {
     let lower = trimmed.to_ascii_lowercase();
     if lower.starts_with("</details>") && lower.trim_end() == "</details>" {
-        return Some(vec![Token::End { name: "details".to_owned(), line, column: 1 }]);
+        return Some(vec![Token::End {
+            name: "details".to_owned(),
+            line,
+            column: 1,
+        }]);
     }
     let summary = |text: &str| {
         let start = text.find("<summary>")? + "<summary>".len();
-        let end = text.rfind("</summary>").filter(|&end| end >= start).unwrap_or(text.len());
+        let end = text
+            .rfind("</summary>")
+            .filter(|&end| end >= start)
+            .unwrap_or(text.len());
         Some(text[start..end].to_owned())
     };
     if lower.starts_with("<details") {
-        let mut tag = Tag { name: "details".to_owned(), attributes: Vec::new(), argument: None, line, column: 1 };
+        let mut tag = Tag {
+            name: "details".to_owned(),
+            attributes: Vec::new(),
+            argument: None,
+            line,
+            column: 1,
+        };
         if let Some(text) = summary(trimmed) {
             tag.attributes.push(("summary".to_owned(), text));
         }
@@ -130,7 +172,13 @@ fn details_line(trimmed: &str, line: u32) -> Option<Vec<Token>> {
     }
     if lower.starts_with("<summary>") {
         let text = summary(trimmed)?;
-        let tag = Tag { name: "summary".to_owned(), attributes: vec![("summary".to_owned(), text)], argument: None, line, column: 1 };
+        let tag = Tag {
+            name: "summary".to_owned(),
+            attributes: vec![("summary".to_owned(), text)],
+            argument: None,
+            line,
+            column: 1,
+        };
         return Some(vec![Token::Open(tag)]);
     }
     None
@@ -145,8 +193,11 @@ fn split_line(line: &str, number: u32, report: &mut Report<'_>, tokens: &mut Vec
         let Some(end) = rest[start..].find("%}").map(|end| start + end) else {
             let column = line[..consumed + start].chars().count() as u32 + 1;
             report.push(
-                Diagnostic::error("unclosed-tag", "`{%` has no closing `%}` on its line; it is kept as text")
-                    .with_help("close the tag with `%}`"),
+                Diagnostic::error(
+                    "unclosed-tag",
+                    "`{%` has no closing `%}` on its line; it is kept as text",
+                )
+                .with_help("close the tag with `%}`"),
                 number,
                 Some(column),
             );
@@ -154,7 +205,10 @@ fn split_line(line: &str, number: u32, report: &mut Report<'_>, tokens: &mut Vec
         };
         let before = &rest[..start];
         if !before.trim().is_empty() {
-            tokens.push(Token::Text { text: before.to_owned(), line: number });
+            tokens.push(Token::Text {
+                text: before.to_owned(),
+                line: number,
+            });
         }
         let column = line[..consumed + start].chars().count() as u32 + 1;
         if let Some(token) = parse_tag(&rest[start + 2..end], number, column, report) {
@@ -165,9 +219,15 @@ fn split_line(line: &str, number: u32, report: &mut Report<'_>, tokens: &mut Vec
         rest = &rest[end + 2..];
     }
     if !had_tag {
-        tokens.push(Token::Text { text: line.to_owned(), line: number });
+        tokens.push(Token::Text {
+            text: line.to_owned(),
+            line: number,
+        });
     } else if !rest.trim().is_empty() {
-        tokens.push(Token::Text { text: rest.to_owned(), line: number });
+        tokens.push(Token::Text {
+            text: rest.to_owned(),
+            line: number,
+        });
     }
 }
 
@@ -185,23 +245,42 @@ fn find_tag_start(text: &str) -> Option<usize> {
 }
 
 fn parse_tag(inner: &str, line: u32, column: u32, report: &mut Report<'_>) -> Option<Token> {
-    let inner = inner.trim().trim_start_matches('-').trim_end_matches('-').trim();
+    let inner = inner
+        .trim()
+        .trim_start_matches('-')
+        .trim_end_matches('-')
+        .trim();
     let name_end = inner.find(char::is_whitespace).unwrap_or(inner.len());
     let name = inner[..name_end].to_owned();
     if name.is_empty() {
-        report.push(Diagnostic::warning("malformed-tag", "empty `{% %}` tag ignored"), line, Some(column));
+        report.push(
+            Diagnostic::warning("malformed-tag", "empty `{% %}` tag ignored"),
+            line,
+            Some(column),
+        );
         return None;
     }
     if let Some(ended) = name.strip_prefix("end") {
-        return Some(Token::End { name: ended.to_owned(), line, column });
+        return Some(Token::End {
+            name: ended.to_owned(),
+            line,
+            column,
+        });
     }
-    let mut tag = Tag { name, attributes: Vec::new(), argument: None, line, column };
+    let mut tag = Tag {
+        name,
+        attributes: Vec::new(),
+        argument: None,
+        line,
+        column,
+    };
     let mut rest = inner[name_end..].trim_start();
     while !rest.is_empty() {
-        let (key, after_key) = match rest.find(|c: char| c == '=' || c.is_whitespace() || c == '"' || c == '\'') {
-            Some(at) if rest[at..].starts_with('=') => (Some(&rest[..at]), &rest[at + 1..]),
-            _ => (None, rest),
-        };
+        let (key, after_key) =
+            match rest.find(|c: char| c == '=' || c.is_whitespace() || c == '"' || c == '\'') {
+                Some(at) if rest[at..].starts_with('=') => (Some(&rest[..at]), &rest[at + 1..]),
+                _ => (None, rest),
+            };
         let (value, remaining) = read_value(after_key, &tag, line, column, report);
         match key {
             Some(key) => tag.attributes.push((key.to_owned(), value)),
@@ -213,11 +292,21 @@ fn parse_tag(inner: &str, line: u32, column: u32, report: &mut Report<'_>) -> Op
     Some(Token::Open(tag))
 }
 
-fn read_value<'t>(text: &'t str, tag: &Tag, line: u32, column: u32, report: &mut Report<'_>) -> (String, &'t str) {
+fn read_value<'t>(
+    text: &'t str,
+    tag: &Tag,
+    line: u32,
+    column: u32,
+    report: &mut Report<'_>,
+) -> (String, &'t str) {
     match text.chars().next() {
         Some(quote @ ('"' | '\'' | '“' | '”')) => {
             let body = &text[quote.len_utf8()..];
-            let closing: &[char] = if quote == '“' || quote == '”' { &['”', '“'] } else { &[quote] };
+            let closing: &[char] = if quote == '“' || quote == '”' {
+                &['”', '“']
+            } else {
+                &[quote]
+            };
             match body.find(closing) {
                 Some(end) => {
                     let close_len = body[end..].chars().next().map_or(1, char::len_utf8);
@@ -258,15 +347,24 @@ fn build(tokens: Vec<Token>, report: &mut Report<'_>) -> Vec<Node> {
             Token::Text { text, line } => push_text(current(&mut root, &mut stack), text, line),
             Token::Open(tag) if tag.name == "summary" => {
                 // A `<summary>` line belongs to the `<details>` just opened.
-                if let Some(frame) = stack.last_mut().filter(|f| f.tag.name == "details" && f.tag.attribute("summary").is_none()) {
+                if let Some(frame) = stack
+                    .last_mut()
+                    .filter(|f| f.tag.name == "details" && f.tag.attribute("summary").is_none())
+                {
                     frame.tag.attributes.extend(tag.attributes);
                 } else if let Some((_, text)) = tag.attributes.into_iter().next() {
                     push_text(current(&mut root, &mut stack), text, tag.line);
                 }
             }
             Token::Open(tag) => match kind(&tag.name) {
-                Kind::Container => stack.push(Frame { tag, children: Vec::new() }),
-                Kind::Leaf => current(&mut root, &mut stack).push(Node::Block { tag, children: Vec::new() }),
+                Kind::Container => stack.push(Frame {
+                    tag,
+                    children: Vec::new(),
+                }),
+                Kind::Leaf => current(&mut root, &mut stack).push(Node::Block {
+                    tag,
+                    children: Vec::new(),
+                }),
                 Kind::OptionalEnd => {
                     // The end tag is optional: only text up to a matching end tag is a caption.
                     let mut caption = Vec::new();
@@ -290,7 +388,10 @@ fn build(tokens: Vec<Token>, report: &mut Report<'_>) -> Vec<Node> {
                             }
                         }
                     }
-                    current(&mut root, &mut stack).push(Node::Block { tag, children: caption });
+                    current(&mut root, &mut stack).push(Node::Block {
+                        tag,
+                        children: caption,
+                    });
                     for token in rest {
                         if let Token::Text { text, line } = token {
                             push_text(current(&mut root, &mut stack), text, line);
@@ -311,8 +412,13 @@ fn build(tokens: Vec<Token>, report: &mut Report<'_>) -> Vec<Node> {
                     // The end of an unknown block was already reported with its start.
                     if kind(&name) != Kind::Unknown {
                         report.push(
-                            Diagnostic::error("stray-end-tag", format!("`end{name}` closes no open `{name}` block; it is ignored"))
-                                .with_help(format!("remove it, or add the `{{% {name} %}}` it should close")),
+                            Diagnostic::error(
+                                "stray-end-tag",
+                                format!("`end{name}` closes no open `{name}` block; it is ignored"),
+                            )
+                            .with_help(format!(
+                                "remove it, or add the `{{% {name} %}}` it should close"
+                            )),
                             line,
                             Some(column),
                         );
@@ -342,20 +448,38 @@ fn current<'n>(root: &'n mut Vec<Node>, stack: &'n mut [Frame]) -> &'n mut Vec<N
 fn close(root: &mut Vec<Node>, stack: &mut Vec<Frame>, report: &mut Report<'_>, unclosed: bool) {
     let Some(frame) = stack.pop() else { return };
     if unclosed {
-        let shown = if frame.tag.name == "details" { "<details>".to_owned() } else { format!("{{% {} %}}", frame.tag.name) };
-        let end = if frame.tag.name == "details" { "</details>".to_owned() } else { format!("{{% end{} %}}", frame.tag.name) };
+        let shown = if frame.tag.name == "details" {
+            "<details>".to_owned()
+        } else {
+            format!("{{% {} %}}", frame.tag.name)
+        };
+        let end = if frame.tag.name == "details" {
+            "</details>".to_owned()
+        } else {
+            format!("{{% end{} %}}", frame.tag.name)
+        };
         report.push(
-            Diagnostic::error("unclosed-tag", format!("`{shown}` is never closed; livret closed it where its parent ends"))
-                .with_help(format!("add `{end}` where the block should end")),
+            Diagnostic::error(
+                "unclosed-tag",
+                format!("`{shown}` is never closed; livret closed it where its parent ends"),
+            )
+            .with_help(format!("add `{end}` where the block should end")),
             frame.tag.line,
             Some(frame.tag.column),
         );
     }
-    current(root, stack).push(Node::Block { tag: frame.tag, children: frame.children });
+    current(root, stack).push(Node::Block {
+        tag: frame.tag,
+        children: frame.children,
+    });
 }
 
 fn push_text(nodes: &mut Vec<Node>, text: String, line: u32) {
-    if let Some(Node::Markdown { text: previous, first_line }) = nodes.last_mut() {
+    if let Some(Node::Markdown {
+        text: previous,
+        first_line,
+    }) = nodes.last_mut()
+    {
         let next_line = *first_line + previous.matches('\n').count() as u32 + 1;
         if next_line == line {
             previous.push('\n');
@@ -364,7 +488,10 @@ fn push_text(nodes: &mut Vec<Node>, text: String, line: u32) {
         }
     }
     if !text.trim().is_empty() {
-        nodes.push(Node::Markdown { text, first_line: line });
+        nodes.push(Node::Markdown {
+            text,
+            first_line: line,
+        });
     }
 }
 
@@ -374,7 +501,14 @@ mod tests {
 
     fn parse(text: &str) -> (Vec<Node>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let nodes = structure(text, 1, &mut Report { path: "p.md", diagnostics: &mut diagnostics });
+        let nodes = structure(
+            text,
+            1,
+            &mut Report {
+                path: "p.md",
+                diagnostics: &mut diagnostics,
+            },
+        );
         (nodes, diagnostics)
     }
 
@@ -383,7 +517,9 @@ mod tests {
             .iter()
             .map(|node| match node {
                 Node::Markdown { text, first_line } => format!("md@{first_line}:{}", text.trim()),
-                Node::Block { tag, children } => format!("{}[{}]", tag.name, names(children).join(",")),
+                Node::Block { tag, children } => {
+                    format!("{}[{}]", tag.name, names(children).join(","))
+                }
             })
             .collect()
     }
@@ -392,36 +528,55 @@ mod tests {
     fn nests_blocks() {
         let (nodes, diagnostics) = parse("a\n{% tabs %}\n{% tab title=\"Un\" %}\nx\n{% hint style=\"info\" %}\ny\n{% endhint %}\n{% endtab %}\n{% endtabs %}\nb");
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
-        assert_eq!(names(&nodes), vec!["md@1:a", "tabs[tab[md@4:x,hint[md@6:y]]]", "md@10:b"]);
+        assert_eq!(
+            names(&nodes),
+            vec!["md@1:a", "tabs[tab[md@4:x,hint[md@6:y]]]", "md@10:b"]
+        );
     }
 
     #[test]
     fn tags_in_code_are_text() {
         let (nodes, _) = parse("```\n{% hint %}\n```\n`{% hint %}` inline");
-        assert_eq!(names(&nodes), vec!["md@1:```\n{% hint %}\n```\n`{% hint %}` inline"]);
+        assert_eq!(
+            names(&nodes),
+            vec!["md@1:```\n{% hint %}\n```\n`{% hint %}` inline"]
+        );
     }
 
     #[test]
     fn optional_end_tags() {
         let (nodes, diagnostics) = parse("{% embed url=\"https://a\" %}\ntext\n{% embed url=\"https://b\" %}\nLa légende\n{% endembed %}");
         assert!(diagnostics.is_empty());
-        assert_eq!(names(&nodes), vec!["embed[]", "md@2:text", "embed[md@4:La légende]"]);
+        assert_eq!(
+            names(&nodes),
+            vec!["embed[]", "md@2:text", "embed[md@4:La légende]"]
+        );
     }
 
     #[test]
     fn inline_tags_and_attributes() {
         let (nodes, _) = parse("{% tabs %}{% tab title='A b' %}texte{% endtab %}{% endtabs %}");
         assert_eq!(names(&nodes), vec!["tabs[tab[md@1:texte]]"]);
-        let Node::Block { children, .. } = &nodes[0] else { panic!() };
-        let Node::Block { tag, .. } = &children[0] else { panic!() };
+        let Node::Block { children, .. } = &nodes[0] else {
+            panic!()
+        };
+        let Node::Block { tag, .. } = &children[0] else {
+            panic!()
+        };
         assert_eq!(tag.attribute("title"), Some("A b"));
     }
 
     #[test]
     fn unclosed_and_stray_tags_are_reported() {
         let (nodes, diagnostics) = parse("{% hint style=\"info\" %}\nx\n{% endtabs %}\n");
-        let codes: Vec<_> = diagnostics.iter().map(|d| (d.code.as_str(), d.line)).collect();
-        assert_eq!(codes, vec![("stray-end-tag", Some(3)), ("unclosed-tag", Some(1))]);
+        let codes: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.code.as_str(), d.line))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![("stray-end-tag", Some(3)), ("unclosed-tag", Some(1))]
+        );
         assert_eq!(names(&nodes), vec!["hint[md@2:x]"]);
     }
 
@@ -429,22 +584,29 @@ mod tests {
     fn missing_quote_is_reported() {
         let (nodes, diagnostics) = parse("{% embed url=\"https://a %}");
         assert_eq!(diagnostics[0].code, "malformed-attribute");
-        let Node::Block { tag, .. } = &nodes[0] else { panic!() };
+        let Node::Block { tag, .. } = &nodes[0] else {
+            panic!()
+        };
         assert_eq!(tag.attribute("url"), Some("https://a"));
     }
 
     #[test]
     fn details_lines_are_blocks() {
-        let (nodes, diagnostics) = parse("<details>\n<summary>Pourquoi ?</summary>\n\nParce que.\n\n</details>");
+        let (nodes, diagnostics) =
+            parse("<details>\n<summary>Pourquoi ?</summary>\n\nParce que.\n\n</details>");
         assert!(diagnostics.is_empty());
-        let Node::Block { tag, .. } = &nodes[0] else { panic!() };
+        let Node::Block { tag, .. } = &nodes[0] else {
+            panic!()
+        };
         assert_eq!(tag.attribute("summary"), Some("Pourquoi ?"));
     }
 
     #[test]
     fn include_argument() {
         let (nodes, _) = parse("{% include \"../x.md\" %}");
-        let Node::Block { tag, .. } = &nodes[0] else { panic!() };
+        let Node::Block { tag, .. } = &nodes[0] else {
+            panic!()
+        };
         assert_eq!(tag.argument.as_deref(), Some("../x.md"));
     }
 }

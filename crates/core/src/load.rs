@@ -7,8 +7,8 @@ use crate::parse::{parse_page, Library};
 use crate::summary::{parse_summary, reading_order};
 use crate::{text, Error};
 use livret_model::{
-    Asset, Block, Book, BookMeta, Diagnostic, Inline, Page, Redirect, Revision, Section, Settings, Target, TocEntry, TocGroup,
-    TocTarget, XRef,
+    Asset, Block, Book, BookMeta, Diagnostic, Inline, Page, Redirect, Revision, Section, Settings,
+    Target, TocEntry, TocGroup, TocTarget, XRef,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -27,7 +27,11 @@ pub struct LoadOptions {
 
 impl LoadOptions {
     pub fn new(repository: impl Into<PathBuf>) -> Self {
-        LoadOptions { repository: repository.into(), revision: "HEAD".to_owned(), root: None }
+        LoadOptions {
+            repository: repository.into(),
+            revision: "HEAD".to_owned(),
+            root: None,
+        }
     }
 }
 
@@ -55,7 +59,13 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         None => Settings::default(),
     };
 
-    let book_dir = clean_dir(options.root.as_deref().or(settings.root.as_deref()).unwrap_or(""));
+    let book_dir = clean_dir(
+        options
+            .root
+            .as_deref()
+            .or(settings.root.as_deref())
+            .unwrap_or(""),
+    );
     let layout_path = prefixed(&book_dir, ".gitbook.yaml");
     let layout = match entries.iter().find(|e| e.path == layout_path) {
         Some(entry) => {
@@ -67,8 +77,15 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         None => GitbookLayout::default(),
     };
     let root = clean_dir(&prefixed(&book_dir, &layout.root));
-    if !root.is_empty() && !entries.iter().any(|e| e.path.starts_with(&format!("{root}/"))) {
-        return Err(Error::MissingRoot { root, revision: options.revision.clone() });
+    if !root.is_empty()
+        && !entries
+            .iter()
+            .any(|e| e.path.starts_with(&format!("{root}/")))
+    {
+        return Err(Error::MissingRoot {
+            root,
+            revision: options.revision.clone(),
+        });
     }
 
     let files = book_files(&root, &entries, &mut diagnostics);
@@ -78,14 +95,22 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         if path.ends_with(".md") {
             markdown.push((path.clone(), entry));
         } else if path != ".gitbook.yaml" {
-            assets.push(Asset { path: path.clone(), size: repository.blob_size(entry.id).unwrap_or(0) });
+            assets.push(Asset {
+                path: path.clone(),
+                size: repository.blob_size(entry.id).unwrap_or(0),
+            });
         }
     }
 
     // Git reads are sequential (git2 handles are not shared across threads); decoding is parallel.
     let blobs: Vec<(String, Option<Vec<u8>>)> = markdown
         .iter()
-        .map(|(path, entry)| (path.clone(), read_blob(&repository, entry, &mut diagnostics)))
+        .map(|(path, entry)| {
+            (
+                path.clone(),
+                read_blob(&repository, entry, &mut diagnostics),
+            )
+        })
         .collect();
     let decoded: Vec<(String, String, Vec<Diagnostic>)> = blobs
         .into_par_iter()
@@ -93,9 +118,12 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
             let repo_path = prefixed(&root, &path);
             match bytes {
                 Some(bytes) if bytes.iter().take(8192).any(|&b| b == 0) => {
-                    let diagnostic = Diagnostic::error("binary-file", "this `.md` file holds binary data (NUL bytes); it is left out")
-                        .with_help("rename it, or replace it with Markdown")
-                        .at(repo_path, None, None);
+                    let diagnostic = Diagnostic::error(
+                        "binary-file",
+                        "this `.md` file holds binary data (NUL bytes); it is left out",
+                    )
+                    .with_help("rename it, or replace it with Markdown")
+                    .at(repo_path, None, None);
                     (path, String::new(), vec![diagnostic])
                 }
                 Some(bytes) => {
@@ -121,7 +149,12 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
                 summary_target(&summary_path, href, &readme, &markdown_paths)
             });
             diagnostics.extend(found);
-            let order = dedupe(reading_order(&groups), &root, &summary_path, &mut diagnostics);
+            let order = dedupe(
+                reading_order(&groups),
+                &root,
+                &summary_path,
+                &mut diagnostics,
+            );
             (groups, order)
         }
         None => fallback_order(&texts, &readme, &root, &summary_path, &mut diagnostics),
@@ -130,26 +163,42 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
     let published: HashSet<String> = order.iter().map(|(path, _)| path.clone()).collect();
     let mut orphans: Vec<String> = texts
         .keys()
-        .filter(|path| !published.contains(*path) && **path != summary_path && !path.starts_with(".gitbook/"))
+        .filter(|path| {
+            !published.contains(*path) && **path != summary_path && !path.starts_with(".gitbook/")
+        })
         .cloned()
         .collect();
     orphans.sort();
     for orphan in &orphans {
         diagnostics.push(
-            Diagnostic::note("orphan-page", "this page is not listed in SUMMARY.md, so it is not published")
-                .with_help("add it to SUMMARY.md, or delete it")
-                .at(prefixed(&root, orphan), None, None),
+            Diagnostic::note(
+                "orphan-page",
+                "this page is not listed in SUMMARY.md, so it is not published",
+            )
+            .with_help("add it to SUMMARY.md, or delete it")
+            .at(prefixed(&root, orphan), None, None),
         );
     }
 
     let index = BookIndex {
         pages: published.clone(),
         unpublished: orphans.iter().cloned().collect(),
-        files: files.iter().filter(|(p, _)| !published.contains(p.as_str())).map(|(p, _)| (p.clone(), p.clone())).collect(),
-        redirects: layout.redirects.iter().map(|(from, to)| (nfc(from.trim_matches('/')), nfc(to))).collect(),
+        files: files
+            .iter()
+            .filter(|(p, _)| !published.contains(p.as_str()))
+            .map(|(p, _)| (p.clone(), p.clone()))
+            .collect(),
+        redirects: layout
+            .redirects
+            .iter()
+            .map(|(from, to)| (nfc(from.trim_matches('/')), nfc(to)))
+            .collect(),
         readme,
     };
-    let library = Library { index: &index, texts: &texts };
+    let library = Library {
+        index: &index,
+        texts: &texts,
+    };
     let parsed: Vec<(Page, Vec<Diagnostic>)> = order
         .par_iter()
         .map(|(path, title)| {
@@ -177,10 +226,30 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         language: settings.language.clone(),
         base_url: settings.base_url.clone(),
         root: root.clone(),
-        revision: Revision { id: commit.id, time: commit.time, offset_minutes: commit.offset_minutes, shallow: repository.is_shallow() },
+        revision: Revision {
+            id: commit.id,
+            time: commit.time,
+            offset_minutes: commit.offset_minutes,
+            shallow: repository.is_shallow(),
+        },
     };
-    let redirects = index.redirects.iter().map(|(from, to)| Redirect { from: from.clone(), to: to.clone() }).collect();
-    let book = Book { meta, toc, pages, orphans, assets, redirects, diagnostics };
+    let redirects = index
+        .redirects
+        .iter()
+        .map(|(from, to)| Redirect {
+            from: from.clone(),
+            to: to.clone(),
+        })
+        .collect();
+    let book = Book {
+        meta,
+        toc,
+        pages,
+        orphans,
+        assets,
+        redirects,
+        diagnostics,
+    };
     Ok(Loaded { book, settings })
 }
 
@@ -198,7 +267,11 @@ fn prefixed(root: &str, path: &str) -> String {
     }
 }
 
-fn read_blob(repository: &Repository, entry: &TreeEntry, diagnostics: &mut Vec<Diagnostic>) -> Option<Vec<u8>> {
+fn read_blob(
+    repository: &Repository,
+    entry: &TreeEntry,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Vec<u8>> {
     match repository.read_blob(entry.id) {
         Ok(bytes) => Some(bytes),
         Err(missing) => {
@@ -212,34 +285,59 @@ fn read_blob(repository: &Repository, entry: &TreeEntry, diagnostics: &mut Vec<D
     }
 }
 
-fn read_text(repository: &Repository, entry: &TreeEntry, diagnostics: &mut Vec<Diagnostic>) -> String {
-    let Some(bytes) = read_blob(repository, entry, diagnostics) else { return String::new() };
+fn read_text(
+    repository: &Repository,
+    entry: &TreeEntry,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    let Some(bytes) = read_blob(repository, entry, diagnostics) else {
+        return String::new();
+    };
     let (text, found) = text::decode(&entry.path, &bytes);
     diagnostics.extend(found);
     text
 }
 
 /// Files of the book, by NFC path relative to its root, sorted. Symlinks and submodules are left out.
-fn book_files<'e>(root: &str, entries: &'e [TreeEntry], diagnostics: &mut Vec<Diagnostic>) -> BTreeMap<String, &'e TreeEntry> {
-    let prefix = if root.is_empty() { String::new() } else { format!("{root}/") };
+fn book_files<'e>(
+    root: &str,
+    entries: &'e [TreeEntry],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, &'e TreeEntry> {
+    let prefix = if root.is_empty() {
+        String::new()
+    } else {
+        format!("{root}/")
+    };
     let mut files = BTreeMap::new();
     for entry in entries {
-        let Some(relative) = entry.path.strip_prefix(&prefix) else { continue };
+        let Some(relative) = entry.path.strip_prefix(&prefix) else {
+            continue;
+        };
         match entry.kind {
             EntryKind::Symlink => diagnostics.push(
-                Diagnostic::warning("symlink", "symbolic links are not followed; this one is left out")
-                    .with_help("replace the link with the file itself")
-                    .at(entry.path.clone(), None, None),
+                Diagnostic::warning(
+                    "symlink",
+                    "symbolic links are not followed; this one is left out",
+                )
+                .with_help("replace the link with the file itself")
+                .at(entry.path.clone(), None, None),
             ),
-            EntryKind::Submodule => diagnostics.push(
-                Diagnostic::note("submodule", "submodules are not read; this one is left out").at(entry.path.clone(), None, None),
-            ),
+            EntryKind::Submodule => {
+                diagnostics.push(
+                    Diagnostic::note("submodule", "submodules are not read; this one is left out")
+                        .at(entry.path.clone(), None, None),
+                )
+            }
             EntryKind::File => {
                 if entry.lossy_path {
                     diagnostics.push(
-                        Diagnostic::warning("invalid-utf8", "this file name is not valid UTF-8; invalid bytes were replaced by �")
-                            .with_help("rename the file")
-                            .at(entry.path.clone(), None, None),
+                        Diagnostic::warning(
+                            "invalid-utf8",
+                            "this file name is not valid UTF-8; invalid bytes were replaced by �",
+                        )
+                        .with_help("rename the file")
+                        .at(entry.path.clone(), None, None),
                     );
                 }
                 files.insert(nfc(relative), entry);
@@ -249,10 +347,17 @@ fn book_files<'e>(root: &str, entries: &'e [TreeEntry], diagnostics: &mut Vec<Di
     files
 }
 
-fn summary_target(summary_path: &str, href: &str, readme: &str, markdown: &HashSet<&str>) -> Result<TocTarget, String> {
+fn summary_target(
+    summary_path: &str,
+    href: &str,
+    readme: &str,
+    markdown: &HashSet<&str>,
+) -> Result<TocTarget, String> {
     let href = href.trim();
     if href.contains("://") || href.starts_with("mailto:") {
-        return Ok(TocTarget::External { url: href.to_owned() });
+        return Ok(TocTarget::External {
+            url: href.to_owned(),
+        });
     }
     let path = href.split('#').next().unwrap_or(href);
     let decoded = nfc(&percent_encoding::percent_decode_str(path).decode_utf8_lossy());
@@ -270,7 +375,12 @@ fn summary_target(summary_path: &str, href: &str, readme: &str, markdown: &HashS
 }
 
 /// Keeps the first entry of a page listed twice.
-fn dedupe(order: Vec<(String, String)>, root: &str, summary_path: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, String)> {
+fn dedupe(
+    order: Vec<(String, String)>,
+    root: &str,
+    summary_path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(order.len());
     for (path, title) in order {
@@ -278,9 +388,12 @@ fn dedupe(order: Vec<(String, String)>, root: &str, summary_path: &str, diagnost
             out.push((path, title));
         } else {
             diagnostics.push(
-                Diagnostic::warning("duplicate-entry", format!("`{path}` is listed more than once; only its first place is used"))
-                    .with_help("remove the duplicate entry")
-                    .at(prefixed(root, summary_path), None, None),
+                Diagnostic::warning(
+                    "duplicate-entry",
+                    format!("`{path}` is listed more than once; only its first place is used"),
+                )
+                .with_help("remove the duplicate entry")
+                .at(prefixed(root, summary_path), None, None),
             );
         }
     }
@@ -296,11 +409,17 @@ fn fallback_order(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<TocGroup>, Vec<(String, String)>) {
     diagnostics.push(
-        Diagnostic::warning("no-summary", format!("there is no {summary_path}: pages are read in path order, the README first"))
-            .with_help("add a SUMMARY.md listing the pages in reading order")
-            .at(prefixed(root, summary_path), None, None),
+        Diagnostic::warning(
+            "no-summary",
+            format!("there is no {summary_path}: pages are read in path order, the README first"),
+        )
+        .with_help("add a SUMMARY.md listing the pages in reading order")
+        .at(prefixed(root, summary_path), None, None),
     );
-    let mut paths: Vec<&String> = texts.keys().filter(|p| !p.starts_with(".gitbook/")).collect();
+    let mut paths: Vec<&String> = texts
+        .keys()
+        .filter(|p| !p.starts_with(".gitbook/"))
+        .collect();
     paths.sort_by_key(|path| (path.as_str() != readme, path.as_str()));
     let order: Vec<(String, String)> = paths
         .into_iter()
@@ -311,16 +430,29 @@ fn fallback_order(
         .collect();
     let entries = order
         .iter()
-        .map(|(path, title)| TocEntry { title: title.clone(), target: TocTarget::Page { path: path.clone() }, children: Vec::new() })
+        .map(|(path, title)| TocEntry {
+            title: title.clone(),
+            target: TocTarget::Page { path: path.clone() },
+            children: Vec::new(),
+        })
         .collect();
-    (vec![TocGroup { title: None, entries }], order)
+    (
+        vec![TocGroup {
+            title: None,
+            entries,
+        }],
+        order,
+    )
 }
 
 /// Gives the diagnostic its repository path and the text of its line.
 fn locate(mut diagnostic: Diagnostic, root: &str, texts: &HashMap<String, String>) -> Diagnostic {
     if let (Some(path), Some(line)) = (&diagnostic.path, diagnostic.line) {
         if diagnostic.source_line.is_none() {
-            diagnostic.source_line = texts.get(path).and_then(|text| text::line_text(text, line)).map(str::to_owned);
+            diagnostic.source_line = texts
+                .get(path)
+                .and_then(|text| text::line_text(text, line))
+                .map(str::to_owned);
         }
     }
     if let Some(path) = diagnostic.path.take() {
@@ -331,12 +463,23 @@ fn locate(mut diagnostic: Diagnostic, root: &str, texts: &HashMap<String, String
 
 /// Checks each link's anchor against its target page; unknown anchors are dropped with a warning.
 fn check_anchors(pages: &mut [Page], root: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let anchors: HashMap<String, HashSet<String>> = pages.iter().map(|page| (page.path.clone(), page_anchors(page))).collect();
+    let anchors: HashMap<String, HashSet<String>> = pages
+        .iter()
+        .map(|page| (page.path.clone(), page_anchors(page)))
+        .collect();
     for page in pages.iter_mut() {
         let path = page.path.clone();
         let mut check = |xref: &mut XRef| {
-            let Target::Page { path: target, anchor: Some(anchor) } = &mut xref.target else { return };
-            let Some(known) = anchors.get(target.as_str()) else { return };
+            let Target::Page {
+                path: target,
+                anchor: Some(anchor),
+            } = &mut xref.target
+            else {
+                return;
+            };
+            let Some(known) = anchors.get(target.as_str()) else {
+                return;
+            };
             if known.contains(anchor.as_str()) {
                 return;
             }
@@ -350,7 +493,10 @@ fn check_anchors(pages: &mut [Page], root: &str, diagnostics: &mut Vec<Diagnosti
                     .with_help("point the link at an existing heading")
                     .at(prefixed(root, &path), None, None),
             );
-            xref.target = Target::Page { path: target.clone(), anchor: None };
+            xref.target = Target::Page {
+                path: target.clone(),
+                anchor: None,
+            };
         };
         for block in page.intro.iter_mut() {
             visit_block(block, &mut check);
@@ -381,10 +527,16 @@ fn page_anchors(page: &Page) -> HashSet<String> {
 
 fn for_each_child_blocks(block: &Block, f: &mut dyn FnMut(&[Block])) {
     match block {
-        Block::Quote { blocks } | Block::Hint { blocks, .. } | Block::Details { blocks, .. } | Block::Include { blocks, .. } | Block::FootnoteDefinition { blocks, .. } => f(blocks),
+        Block::Quote { blocks }
+        | Block::Hint { blocks, .. }
+        | Block::Details { blocks, .. }
+        | Block::Include { blocks, .. }
+        | Block::FootnoteDefinition { blocks, .. } => f(blocks),
         Block::List { items, .. } => items.iter().for_each(|item| f(&item.blocks)),
         Block::Tabs { tabs } => tabs.iter().for_each(|tab| f(&tab.blocks)),
-        Block::Stepper { steps: groups } | Block::Columns { columns: groups } => groups.iter().for_each(|blocks| f(blocks)),
+        Block::Stepper { steps: groups } | Block::Columns { columns: groups } => {
+            groups.iter().for_each(|blocks| f(blocks))
+        }
         _ => {}
     }
 }
@@ -402,33 +554,60 @@ fn visit_section(section: &mut Section, f: &mut dyn FnMut(&mut XRef)) {
 fn visit_block(block: &mut Block, f: &mut dyn FnMut(&mut XRef)) {
     match block {
         Block::Paragraph { content } | Block::Heading { content, .. } => visit_inlines(content, f),
-        Block::Quote { blocks } | Block::Hint { blocks, .. } | Block::Include { blocks, .. } | Block::FootnoteDefinition { blocks, .. } => {
+        Block::Quote { blocks }
+        | Block::Hint { blocks, .. }
+        | Block::Include { blocks, .. }
+        | Block::FootnoteDefinition { blocks, .. } => {
             blocks.iter_mut().for_each(|b| visit_block(b, f))
         }
         Block::Details { summary, blocks } => {
             visit_inlines(summary, f);
             blocks.iter_mut().for_each(|b| visit_block(b, f));
         }
-        Block::List { items, .. } => items.iter_mut().flat_map(|i| i.blocks.iter_mut()).for_each(|b| visit_block(b, f)),
-        Block::Tabs { tabs } => tabs.iter_mut().flat_map(|t| t.blocks.iter_mut()).for_each(|b| visit_block(b, f)),
-        Block::Stepper { steps: groups } | Block::Columns { columns: groups } => groups.iter_mut().flatten().for_each(|b| visit_block(b, f)),
+        Block::List { items, .. } => items
+            .iter_mut()
+            .flat_map(|i| i.blocks.iter_mut())
+            .for_each(|b| visit_block(b, f)),
+        Block::Tabs { tabs } => tabs
+            .iter_mut()
+            .flat_map(|t| t.blocks.iter_mut())
+            .for_each(|b| visit_block(b, f)),
+        Block::Stepper { steps: groups } | Block::Columns { columns: groups } => {
+            groups.iter_mut().flatten().for_each(|b| visit_block(b, f))
+        }
         Block::Table { header, rows, .. } => {
             header.iter_mut().for_each(|cell| visit_inlines(cell, f));
-            rows.iter_mut().flatten().for_each(|cell| visit_inlines(cell, f));
+            rows.iter_mut()
+                .flatten()
+                .for_each(|cell| visit_inlines(cell, f));
         }
         Block::Figure { image, caption } => {
             f(&mut image.source);
             visit_inlines(caption, f);
         }
-        Block::ContentRef { target, label } | Block::File { target, caption: label } | Block::Embed { url: target, caption: label, .. } => {
+        Block::ContentRef { target, label }
+        | Block::File {
+            target,
+            caption: label,
+        }
+        | Block::Embed {
+            url: target,
+            caption: label,
+            ..
+        } => {
             f(target);
             visit_inlines(label, f);
         }
         Block::CardTable { header, cards } => {
             header.iter_mut().for_each(|cell| visit_inlines(cell, f));
             for card in cards {
-                card.cells.iter_mut().for_each(|cell| visit_inlines(cell, f));
-                card.target.iter_mut().chain(card.cover.iter_mut()).for_each(|x| f(x));
+                card.cells
+                    .iter_mut()
+                    .for_each(|cell| visit_inlines(cell, f));
+                card.target
+                    .iter_mut()
+                    .chain(card.cover.iter_mut())
+                    .for_each(&mut *f);
             }
         }
         Block::Code { .. } | Block::ThematicBreak | Block::Math { .. } | Block::Html { .. } => {}
@@ -438,15 +617,22 @@ fn visit_block(block: &mut Block, f: &mut dyn FnMut(&mut XRef)) {
 fn visit_inlines(inlines: &mut [Inline], f: &mut dyn FnMut(&mut XRef)) {
     for inline in inlines {
         match inline {
-            Inline::Link { target, content, .. } => {
+            Inline::Link {
+                target, content, ..
+            } => {
                 f(target);
                 visit_inlines(content, f);
             }
             Inline::Image { image, .. } => f(&mut image.source),
-            Inline::Emphasis { content } | Inline::Strong { content } | Inline::Strike { content } | Inline::Mark { content, .. } => {
-                visit_inlines(content, f)
-            }
-            Inline::Text { .. } | Inline::Code { .. } | Inline::LineBreak | Inline::FootnoteReference { .. } | Inline::Math { .. } => {}
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strike { content }
+            | Inline::Mark { content, .. } => visit_inlines(content, f),
+            Inline::Text { .. }
+            | Inline::Code { .. }
+            | Inline::LineBreak
+            | Inline::FootnoteReference { .. }
+            | Inline::Math { .. } => {}
         }
     }
 }

@@ -3,7 +3,9 @@
 use crate::html::{self, Token};
 use crate::links::{slug, Anchors, BookIndex};
 use crate::text::LineIndex;
-use livret_model::{plain_text, Alignment, Block, Card, Diagnostic, Image, Inline, ListItem, Target, XRef};
+use livret_model::{
+    plain_text, Alignment, Block, Card, Diagnostic, Image, Inline, ListItem, Target, XRef,
+};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 /// What parsing a page needs besides its text: where it is, what links can reach, where problems go.
@@ -26,7 +28,11 @@ impl PageContext<'_> {
         let xref = self.index.resolve(&self.path, raw);
         if let Target::Broken { reason } = &xref.target {
             let message = format!("broken link `{raw}`: {reason}; it is shown as plain text");
-            self.diagnose(Diagnostic::warning("broken-link", message).with_help("point the link at an existing page or file"), line);
+            self.diagnose(
+                Diagnostic::warning("broken-link", message)
+                    .with_help("point the link at an existing page or file"),
+                line,
+            );
         }
         xref
     }
@@ -50,7 +56,10 @@ fn options() -> Options {
 /// Parses a run of Markdown starting at `first_line` of the file.
 pub fn parse(text: &str, first_line: u32, context: &mut PageContext<'_>) -> Vec<Located> {
     let lines = LineIndex::new(text);
-    let mut builder = Builder { context, stack: vec![Frame::container(Container::Root, first_line)] };
+    let mut builder = Builder {
+        context,
+        stack: vec![Frame::container(Container::Root, first_line)],
+    };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         let line = first_line + lines.line(range.start) - 1;
         builder.event(event, line);
@@ -82,30 +91,74 @@ enum Container {
 
 #[derive(Debug)]
 enum Span {
-    Paragraph { implicit: bool, display_math: bool },
-    Heading { level: u8, custom_anchor: Option<String> },
+    Paragraph {
+        implicit: bool,
+        display_math: bool,
+    },
+    Heading {
+        level: u8,
+        custom_anchor: Option<String>,
+    },
     Emphasis,
     Strong,
     Strike,
-    Link { target: XRef, title: Option<String>, mention: bool },
-    Image { source: XRef },
-    Mark { color: Option<String>, background: Option<String> },
+    Link {
+        target: XRef,
+        title: Option<String>,
+        mention: bool,
+    },
+    Image {
+        source: XRef,
+    },
+    Mark {
+        color: Option<String>,
+        background: Option<String>,
+    },
     Cell,
 }
 
 #[derive(Debug)]
 enum Frame {
-    Container { container: Container, blocks: Vec<Located>, line: u32 },
-    List { start: Option<u64>, items: Vec<ListItem>, line: u32 },
-    Span { span: Span, inlines: Vec<Inline>, line: u32 },
-    Table { alignments: Vec<Alignment>, header: Vec<Vec<Inline>>, rows: Vec<Vec<Vec<Inline>>>, row: Vec<Vec<Inline>>, line: u32 },
-    Code { language: Option<String>, text: String, line: u32 },
-    Html { text: String, line: u32 },
+    Container {
+        container: Container,
+        blocks: Vec<Located>,
+        line: u32,
+    },
+    List {
+        start: Option<u64>,
+        items: Vec<ListItem>,
+        line: u32,
+    },
+    Span {
+        span: Span,
+        inlines: Vec<Inline>,
+        line: u32,
+    },
+    Table {
+        alignments: Vec<Alignment>,
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        row: Vec<Vec<Inline>>,
+        line: u32,
+    },
+    Code {
+        language: Option<String>,
+        text: String,
+        line: u32,
+    },
+    Html {
+        text: String,
+        line: u32,
+    },
 }
 
 impl Frame {
     fn container(container: Container, line: u32) -> Self {
-        Frame::Container { container, blocks: Vec::new(), line }
+        Frame::Container {
+            container,
+            blocks: Vec::new(),
+            line,
+        }
     }
 }
 
@@ -120,26 +173,60 @@ impl Builder<'_, '_> {
             Event::Start(tag) => self.start(tag, line),
             Event::End(tag) => self.end(tag),
             Event::Text(text) => self.text(&text, line),
-            Event::Code(code) => self.inline(Inline::Code { code: code.into_string() }, line),
-            Event::InlineMath(tex) => self.inline(Inline::Math { tex: tex.into_string() }, line),
+            Event::Code(code) => self.inline(
+                Inline::Code {
+                    code: code.into_string(),
+                },
+                line,
+            ),
+            Event::InlineMath(tex) => self.inline(
+                Inline::Math {
+                    tex: tex.into_string(),
+                },
+                line,
+            ),
             Event::DisplayMath(tex) => {
-                if let Some(Frame::Span { span: Span::Paragraph { display_math, .. }, inlines, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Span {
+                    span: Span::Paragraph { display_math, .. },
+                    inlines,
+                    ..
+                }) = self.stack.last_mut()
+                {
                     *display_math = inlines.is_empty();
                 }
-                self.inline(Inline::Math { tex: tex.trim().to_owned() }, line);
+                self.inline(
+                    Inline::Math {
+                        tex: tex.trim().to_owned(),
+                    },
+                    line,
+                );
             }
             Event::Html(html) => match self.stack.last_mut() {
                 Some(Frame::Html { text, .. }) => text.push_str(&html),
-                _ => self.push_block(Block::Html { html: html::sanitize(&html) }, line),
+                _ => self.push_block(
+                    Block::Html {
+                        html: html::sanitize(&html),
+                    },
+                    line,
+                ),
             },
             Event::InlineHtml(html) => self.inline_html(&html, line),
-            Event::FootnoteReference(label) => self.inline(Inline::FootnoteReference { label: label.into_string() }, line),
+            Event::FootnoteReference(label) => self.inline(
+                Inline::FootnoteReference {
+                    label: label.into_string(),
+                },
+                line,
+            ),
             Event::SoftBreak => self.text(" ", line),
             Event::HardBreak => self.inline(Inline::LineBreak, line),
             Event::Rule => self.push_block(Block::ThematicBreak, line),
             Event::TaskListMarker(checked) => {
                 self.close_implicit_paragraph();
-                if let Some(Frame::Container { container: Container::Item { task }, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Container {
+                    container: Container::Item { task },
+                    ..
+                }) = self.stack.last_mut()
+                {
                     *task = Some(checked);
                 }
             }
@@ -148,20 +235,52 @@ impl Builder<'_, '_> {
 
     fn start(&mut self, tag: Tag<'_>, line: u32) {
         let frame = match tag {
-            Tag::Paragraph => Frame::Span { span: Span::Paragraph { implicit: false, display_math: false }, inlines: Vec::new(), line },
-            Tag::Heading { level, .. } => Frame::Span { span: Span::Heading { level: level as u8, custom_anchor: None }, inlines: Vec::new(), line },
+            Tag::Paragraph => Frame::Span {
+                span: Span::Paragraph {
+                    implicit: false,
+                    display_math: false,
+                },
+                inlines: Vec::new(),
+                line,
+            },
+            Tag::Heading { level, .. } => Frame::Span {
+                span: Span::Heading {
+                    level: level as u8,
+                    custom_anchor: None,
+                },
+                inlines: Vec::new(),
+                line,
+            },
             Tag::BlockQuote(_) => Frame::container(Container::Quote, line),
             Tag::CodeBlock(kind) => {
                 let language = match kind {
-                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.split_whitespace().next().map(str::to_owned),
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().map(str::to_owned)
+                    }
                     pulldown_cmark::CodeBlockKind::Indented => None,
                 };
-                Frame::Code { language, text: String::new(), line }
+                Frame::Code {
+                    language,
+                    text: String::new(),
+                    line,
+                }
             }
-            Tag::HtmlBlock => Frame::Html { text: String::new(), line },
-            Tag::List(start) => Frame::List { start, items: Vec::new(), line },
+            Tag::HtmlBlock => Frame::Html {
+                text: String::new(),
+                line,
+            },
+            Tag::List(start) => Frame::List {
+                start,
+                items: Vec::new(),
+                line,
+            },
             Tag::Item => Frame::container(Container::Item { task: None }, line),
-            Tag::FootnoteDefinition(label) => Frame::container(Container::Footnote { label: label.into_string() }, line),
+            Tag::FootnoteDefinition(label) => Frame::container(
+                Container::Footnote {
+                    label: label.into_string(),
+                },
+                line,
+            ),
             Tag::Table(alignments) => Frame::Table {
                 alignments: alignments.into_iter().map(alignment).collect(),
                 header: Vec::new(),
@@ -170,19 +289,49 @@ impl Builder<'_, '_> {
                 line,
             },
             Tag::TableHead | Tag::TableRow => return,
-            Tag::TableCell => Frame::Span { span: Span::Cell, inlines: Vec::new(), line },
-            Tag::Emphasis => Frame::Span { span: Span::Emphasis, inlines: Vec::new(), line },
-            Tag::Strong => Frame::Span { span: Span::Strong, inlines: Vec::new(), line },
-            Tag::Strikethrough => Frame::Span { span: Span::Strike, inlines: Vec::new(), line },
-            Tag::Link { dest_url, title, .. } => {
+            Tag::TableCell => Frame::Span {
+                span: Span::Cell,
+                inlines: Vec::new(),
+                line,
+            },
+            Tag::Emphasis => Frame::Span {
+                span: Span::Emphasis,
+                inlines: Vec::new(),
+                line,
+            },
+            Tag::Strong => Frame::Span {
+                span: Span::Strong,
+                inlines: Vec::new(),
+                line,
+            },
+            Tag::Strikethrough => Frame::Span {
+                span: Span::Strike,
+                inlines: Vec::new(),
+                line,
+            },
+            Tag::Link {
+                dest_url, title, ..
+            } => {
                 let target = self.context.resolve(&dest_url, line);
                 let mention = title.as_ref() == "mention";
                 let title = (!title.is_empty() && !mention).then(|| title.into_string());
-                Frame::Span { span: Span::Link { target, title, mention }, inlines: Vec::new(), line }
+                Frame::Span {
+                    span: Span::Link {
+                        target,
+                        title,
+                        mention,
+                    },
+                    inlines: Vec::new(),
+                    line,
+                }
             }
             Tag::Image { dest_url, .. } => {
                 let source = self.context.resolve(&dest_url, line);
-                Frame::Span { span: Span::Image { source }, inlines: Vec::new(), line }
+                Frame::Span {
+                    span: Span::Image { source },
+                    inlines: Vec::new(),
+                    line,
+                }
             }
             _ => return,
         };
@@ -198,7 +347,10 @@ impl Builder<'_, '_> {
     fn end(&mut self, tag: TagEnd) {
         match tag {
             TagEnd::TableHead | TagEnd::TableRow => {
-                if let Some(Frame::Table { header, rows, row, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Table {
+                    header, rows, row, ..
+                }) = self.stack.last_mut()
+                {
                     let row = std::mem::take(row);
                     if matches!(tag, TagEnd::TableHead) {
                         *header = row;
@@ -208,11 +360,30 @@ impl Builder<'_, '_> {
                 }
                 return;
             }
-            TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition => self.close_implicit_paragraph(),
-            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::List(_) | TagEnd::Table => {}
-            TagEnd::TableCell | TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image => {
+            TagEnd::Item | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition => {
+                self.close_implicit_paragraph()
+            }
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::CodeBlock
+            | TagEnd::HtmlBlock
+            | TagEnd::List(_)
+            | TagEnd::Table => {}
+            TagEnd::TableCell
+            | TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image => {
                 // Close spans opened by inline HTML (`<mark>`) that were never closed inside this one.
-                while matches!(self.stack.last(), Some(Frame::Span { span: Span::Mark { .. }, .. })) && self.stack.len() > 1 {
+                while matches!(
+                    self.stack.last(),
+                    Some(Frame::Span {
+                        span: Span::Mark { .. },
+                        ..
+                    })
+                ) && self.stack.len() > 1
+                {
                     self.pop();
                 }
             }
@@ -226,14 +397,22 @@ impl Builder<'_, '_> {
         if self.stack.len() <= 1 {
             return;
         }
-        let Some(frame) = self.stack.pop() else { return };
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
         match frame {
-            Frame::Container { container, blocks, line } => {
+            Frame::Container {
+                container,
+                blocks,
+                line,
+            } => {
                 let blocks = blocks.into_iter().map(|located| located.block).collect();
                 match container {
                     Container::Root => {}
                     Container::Quote => self.push_block(Block::Quote { blocks }, line),
-                    Container::Footnote { label } => self.push_block(Block::FootnoteDefinition { label, blocks }, line),
+                    Container::Footnote { label } => {
+                        self.push_block(Block::FootnoteDefinition { label, blocks }, line)
+                    }
                     Container::Item { task } => {
                         if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
                             items.push(ListItem { task, blocks });
@@ -241,17 +420,47 @@ impl Builder<'_, '_> {
                     }
                 }
             }
-            Frame::List { start, items, line } => self.push_block(Block::List { start, items }, line),
-            Frame::Code { language, text, line } => {
-                self.push_block(Block::Code { language, title: None, text, line_numbers: false, wrap: false }, line)
+            Frame::List { start, items, line } => {
+                self.push_block(Block::List { start, items }, line)
             }
-            Frame::Table { alignments, header, rows, line, .. } => self.push_block(Block::Table { alignments, header, rows }, line),
+            Frame::Code {
+                language,
+                text,
+                line,
+            } => self.push_block(
+                Block::Code {
+                    language,
+                    title: None,
+                    text,
+                    line_numbers: false,
+                    wrap: false,
+                },
+                line,
+            ),
+            Frame::Table {
+                alignments,
+                header,
+                rows,
+                line,
+                ..
+            } => self.push_block(
+                Block::Table {
+                    alignments,
+                    header,
+                    rows,
+                },
+                line,
+            ),
             Frame::Html { text, line } => {
                 if let Some(block) = self.html_block(&text, line) {
                     self.push_block(block, line);
                 }
             }
-            Frame::Span { span, inlines, line } => self.pop_span(span, inlines, line),
+            Frame::Span {
+                span,
+                inlines,
+                line,
+            } => self.pop_span(span, inlines, line),
         }
     }
 
@@ -268,11 +477,21 @@ impl Builder<'_, '_> {
                     _ => self.push_block(Block::Paragraph { content: inlines }, line),
                 }
             }
-            Span::Heading { level, custom_anchor } => {
+            Span::Heading {
+                level,
+                custom_anchor,
+            } => {
                 clean_paragraph(&mut inlines);
                 let wanted = custom_anchor.unwrap_or_else(|| slug(&plain_text(&inlines)));
                 let anchor = self.context.anchors.claim(&wanted);
-                self.push_block(Block::Heading { level, anchor, content: inlines }, line);
+                self.push_block(
+                    Block::Heading {
+                        level,
+                        anchor,
+                        content: inlines,
+                    },
+                    line,
+                );
             }
             Span::Cell => {
                 clean_paragraph(&mut inlines);
@@ -283,11 +502,40 @@ impl Builder<'_, '_> {
             Span::Emphasis => self.inline(Inline::Emphasis { content: inlines }, line),
             Span::Strong => self.inline(Inline::Strong { content: inlines }, line),
             Span::Strike => self.inline(Inline::Strike { content: inlines }, line),
-            Span::Mark { color, background } => self.inline(Inline::Mark { color, background, content: inlines }, line),
-            Span::Link { target, title, mention } => self.inline(Inline::Link { target, title, mention, content: inlines }, line),
+            Span::Mark { color, background } => self.inline(
+                Inline::Mark {
+                    color,
+                    background,
+                    content: inlines,
+                },
+                line,
+            ),
+            Span::Link {
+                target,
+                title,
+                mention,
+            } => self.inline(
+                Inline::Link {
+                    target,
+                    title,
+                    mention,
+                    content: inlines,
+                },
+                line,
+            ),
             Span::Image { source } => {
                 let alt = plain_text(&inlines);
-                self.inline(Inline::Image { image: Image { source, alt, width: None }, inline_size: false }, line);
+                self.inline(
+                    Inline::Image {
+                        image: Image {
+                            source,
+                            alt,
+                            width: None,
+                        },
+                        inline_size: false,
+                    },
+                    line,
+                );
             }
         }
     }
@@ -306,7 +554,13 @@ impl Builder<'_, '_> {
     }
 
     fn close_implicit_paragraph(&mut self) {
-        if matches!(self.stack.last(), Some(Frame::Span { span: Span::Paragraph { implicit: true, .. }, .. })) {
+        if matches!(
+            self.stack.last(),
+            Some(Frame::Span {
+                span: Span::Paragraph { implicit: true, .. },
+                ..
+            })
+        ) {
             self.pop();
         }
     }
@@ -314,8 +568,15 @@ impl Builder<'_, '_> {
     /// Makes sure inline content has a span to go into (tight list items hold bare text).
     fn ensure_inline_sink(&mut self, line: u32) {
         if matches!(self.stack.last(), Some(Frame::Container { .. })) {
-            let span = Span::Paragraph { implicit: true, display_math: false };
-            self.stack.push(Frame::Span { span, inlines: Vec::new(), line });
+            let span = Span::Paragraph {
+                implicit: true,
+                display_math: false,
+            };
+            self.stack.push(Frame::Span {
+                span,
+                inlines: Vec::new(),
+                line,
+            });
         }
     }
 
@@ -353,7 +614,11 @@ impl Builder<'_, '_> {
                 Token::Start { name, .. } if name == "mark" => {
                     let (color, background) = mark_colours(token.attribute("style").unwrap_or(""));
                     self.ensure_inline_sink(line);
-                    self.stack.push(Frame::Span { span: Span::Mark { color, background }, inlines: Vec::new(), line });
+                    self.stack.push(Frame::Span {
+                        span: Span::Mark { color, background },
+                        inlines: Vec::new(),
+                        line,
+                    });
                 }
                 Token::End { name } if name == "mark" || name == "a" => {
                     let wanted = |span: &Span| match span {
@@ -376,9 +641,15 @@ impl Builder<'_, '_> {
                     let id = token.attribute("id").or_else(|| token.attribute("name"));
                     match (token.attribute("href"), id) {
                         // `## Title <a href="#x" id="x"></a>`: GitBook's custom anchor.
-                        (href, Some(id)) if href.is_none_or(|h| h.trim_start_matches('#') == id) => {
+                        (href, Some(id))
+                            if href.is_none_or(|h| h.trim_start_matches('#') == id) =>
+                        {
                             let id = id.to_owned();
-                            if let Some(Frame::Span { span: Span::Heading { custom_anchor, .. }, .. }) = self.stack.last_mut() {
+                            if let Some(Frame::Span {
+                                span: Span::Heading { custom_anchor, .. },
+                                ..
+                            }) = self.stack.last_mut()
+                            {
                                 *custom_anchor = Some(id);
                             }
                         }
@@ -386,7 +657,15 @@ impl Builder<'_, '_> {
                             let target = self.context.resolve(href, line);
                             let title = token.attribute("title").map(str::to_owned);
                             self.ensure_inline_sink(line);
-                            self.stack.push(Frame::Span { span: Span::Link { target, title, mention: false }, inlines: Vec::new(), line });
+                            self.stack.push(Frame::Span {
+                                span: Span::Link {
+                                    target,
+                                    title,
+                                    mention: false,
+                                },
+                                inlines: Vec::new(),
+                                line,
+                            });
                         }
                         _ => {}
                     }
@@ -409,7 +688,11 @@ impl Builder<'_, '_> {
         let tokens = html::tokenize(raw);
         let starts = |tag: &str| tokens.iter().any(|t| t.is_start(tag));
         if starts("figure") {
-            if let Some(image) = tokens.iter().find(|t| t.is_start("img")).and_then(|t| self.image(t, line)) {
+            if let Some(image) = tokens
+                .iter()
+                .find(|t| t.is_start("img"))
+                .and_then(|t| self.image(t, line))
+            {
                 let caption_start = tokens.iter().position(|t| t.is_start("figcaption"));
                 let caption_end = tokens.iter().position(|t| t.is_end("figcaption"));
                 let caption = match (caption_start, caption_end) {
@@ -417,14 +700,24 @@ impl Builder<'_, '_> {
                     (Some(start), _) => html::text_of(&tokens[start..]),
                     _ => String::new(),
                 };
-                let caption = if caption.is_empty() { Vec::new() } else { vec![Inline::Text { text: caption }] };
+                let caption = if caption.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Inline::Text { text: caption }]
+                };
                 return Some(Block::Figure { image, caption });
             }
         }
-        if tokens.iter().any(|t| t.is_start("table") && t.attribute("data-view") == Some("cards")) {
+        if tokens
+            .iter()
+            .any(|t| t.is_start("table") && t.attribute("data-view") == Some("cards"))
+        {
             return Some(self.card_table(&tokens, line));
         }
-        let meaningful: Vec<&Token> = tokens.iter().filter(|t| !matches!(t, Token::Text(text) if text.trim().is_empty())).collect();
+        let meaningful: Vec<&Token> = tokens
+            .iter()
+            .filter(|t| !matches!(t, Token::Text(text) if text.trim().is_empty()))
+            .collect();
         match meaningful.as_slice() {
             [] => None,
             [image] if image.is_start("img") => {
@@ -467,7 +760,8 @@ impl Builder<'_, '_> {
                 }
                 Token::Start { name, .. } if name == "td" => cell = Some((String::new(), None)),
                 Token::Start { name, .. } if name == "a" => {
-                    if let (Some((_, href)), Some(link)) = (cell.as_mut(), token.attribute("href")) {
+                    if let (Some((_, href)), Some(link)) = (cell.as_mut(), token.attribute("href"))
+                    {
                         *href = Some(link.to_owned());
                     }
                 }
@@ -487,15 +781,33 @@ impl Builder<'_, '_> {
                     }
                 }
                 Token::End { name } if name == "tr" && !row.is_empty() => {
-                    let mut card = Card { cells: Vec::new(), target: None, cover: None };
-                    for (index, (content, href)) in std::mem::take(&mut row).into_iter().enumerate() {
+                    let mut card = Card {
+                        cells: Vec::new(),
+                        target: None,
+                        cover: None,
+                    };
+                    for (index, (content, href)) in std::mem::take(&mut row).into_iter().enumerate()
+                    {
                         let column = columns.get(index);
-                        let href = href.or_else(|| column.filter(|c| c.target || c.cover).map(|_| content.clone()).filter(|c| !c.is_empty()));
+                        let href = href.or_else(|| {
+                            column
+                                .filter(|c| c.target || c.cover)
+                                .map(|_| content.clone())
+                                .filter(|c| !c.is_empty())
+                        });
                         match (column, href) {
-                            (Some(c), Some(href)) if c.target => card.target = Some(self.context.resolve(&href, line)),
-                            (Some(c), Some(href)) if c.cover => card.cover = Some(self.context.resolve(&href, line)),
+                            (Some(c), Some(href)) if c.target => {
+                                card.target = Some(self.context.resolve(&href, line))
+                            }
+                            (Some(c), Some(href)) if c.cover => {
+                                card.cover = Some(self.context.resolve(&href, line))
+                            }
                             (Some(c), _) if c.hidden => {}
-                            _ => card.cells.push(if content.is_empty() { Vec::new() } else { vec![Inline::Text { text: content }] }),
+                            _ => card.cells.push(if content.is_empty() {
+                                Vec::new()
+                            } else {
+                                vec![Inline::Text { text: content }]
+                            }),
                         }
                     }
                     cards.push(card);
@@ -505,9 +817,20 @@ impl Builder<'_, '_> {
         }
         let header = header
             .into_iter()
-            .zip(columns.iter().map(|c| c.hidden || c.target || c.cover).chain(std::iter::repeat(false)))
+            .zip(
+                columns
+                    .iter()
+                    .map(|c| c.hidden || c.target || c.cover)
+                    .chain(std::iter::repeat(false)),
+            )
             .filter(|(_, hidden)| !hidden)
-            .map(|(text, _)| if text.is_empty() { Vec::new() } else { vec![Inline::Text { text }] })
+            .map(|(text, _)| {
+                if text.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Inline::Text { text }]
+                }
+            })
             .collect();
         Block::CardTable { header, cards }
     }

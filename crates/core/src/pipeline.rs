@@ -11,9 +11,15 @@ pub struct ExportOutcome {
 }
 
 /// Runs every exporter in parallel; outcomes come back in the order of `exporters`.
-pub fn run_exporters(exporters: &[&dyn Exporter], context: &ExportContext<'_>) -> Vec<ExportOutcome> {
+pub fn run_exporters(
+    exporters: &[&dyn Exporter],
+    context: &ExportContext<'_>,
+) -> Vec<ExportOutcome> {
     exporters
         .par_iter()
-        .map(|exporter| ExportOutcome { exporter: exporter.name(), result: exporter.export(context) })
+        .map(|exporter| ExportOutcome {
+            exporter: exporter.name(),
+            result: exporter.export(context),
+        })
         .collect()
 }

@@ -20,19 +20,31 @@ pub fn parse_summary(
 ) -> (Vec<TocGroup>, Vec<Diagnostic>) {
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();
-    let mut groups = vec![TocGroup { title: None, entries: Vec::new() }];
+    let mut groups = vec![TocGroup {
+        title: None,
+        entries: Vec::new(),
+    }];
     let mut lists: Vec<Vec<TocEntry>> = Vec::new();
     let mut items: Vec<ItemBuilder> = Vec::new();
     let mut group_title: Option<String> = None;
     for (event, range) in Parser::new(text).into_offset_iter() {
         let line = lines.line(range.start);
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H2, .. }) => group_title = Some(String::new()),
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => group_title = Some(String::new()),
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
                 let title = group_title.take().map(|t| t.trim().to_owned());
-                groups.push(TocGroup { title, entries: Vec::new() });
+                groups.push(TocGroup {
+                    title,
+                    entries: Vec::new(),
+                });
             }
-            Event::Rule => groups.push(TocGroup { title: None, entries: Vec::new() }),
+            Event::Rule => groups.push(TocGroup {
+                title: None,
+                entries: Vec::new(),
+            }),
             Event::Start(Tag::List(_)) => lists.push(Vec::new()),
             Event::End(TagEnd::List(_)) => {
                 let entries = lists.pop().unwrap_or_default();
@@ -45,7 +57,13 @@ pub fn parse_summary(
                     }
                 }
             }
-            Event::Start(Tag::Item) => items.push(ItemBuilder { title: String::new(), href: None, in_link: false, children: Vec::new(), line }),
+            Event::Start(Tag::Item) => items.push(ItemBuilder {
+                title: String::new(),
+                href: None,
+                in_link: false,
+                children: Vec::new(),
+                line,
+            }),
             Event::Start(Tag::Link { dest_url, .. }) => {
                 if let Some(item) = items.last_mut().filter(|item| item.href.is_none()) {
                     item.href = Some(dest_url.into_string());
@@ -88,7 +106,11 @@ pub fn parse_summary(
                         TocTarget::Missing { reference: String::new() }
                     }
                 };
-                let entry = TocEntry { title, target, children: item.children };
+                let entry = TocEntry {
+                    title,
+                    target,
+                    children: item.children,
+                };
                 if let Some(list) = lists.last_mut() {
                     list.push(entry);
                 }
@@ -126,8 +148,12 @@ mod tests {
         let text = "# Table of contents\n\n* [Accueil](README.md)\n\n## Culture\n\n* [Valeurs](valeurs.md)\n  * [Détail](valeurs/detail.md)\n\n***\n\n* [Site](https://example.org)\n* [Absent](absent.md)\n";
         let (groups, diagnostics) = parse_summary("SUMMARY.md", text, |href| match href {
             "absent.md" => Err("there is no such file".to_owned()),
-            href if href.starts_with("https") => Ok(TocTarget::External { url: href.to_owned() }),
-            href => Ok(TocTarget::Page { path: href.to_owned() }),
+            href if href.starts_with("https") => Ok(TocTarget::External {
+                url: href.to_owned(),
+            }),
+            href => Ok(TocTarget::Page {
+                path: href.to_owned(),
+            }),
         });
         assert_eq!(groups.len(), 3);
         assert_eq!(groups[1].title.as_deref(), Some("Culture"));
@@ -135,7 +161,10 @@ mod tests {
         assert_eq!(groups[2].title, None);
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].line, Some(13));
-        let order: Vec<_> = reading_order(&groups).into_iter().map(|(path, _)| path).collect();
+        let order: Vec<_> = reading_order(&groups)
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
         assert_eq!(order, ["README.md", "valeurs.md", "valeurs/detail.md"]);
     }
 }

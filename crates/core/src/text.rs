@@ -16,14 +16,21 @@ pub fn decode(path: &str, bytes: &[u8]) -> (String, Vec<Diagnostic>) {
             let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
             let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
             diagnostics.push(
-                Diagnostic::error("invalid-utf8", "the file is not valid UTF-8; invalid bytes were replaced by �")
-                    .with_help("re-save the file as UTF-8")
-                    .at(path, Some(line), Some(column)),
+                Diagnostic::error(
+                    "invalid-utf8",
+                    "the file is not valid UTF-8; invalid bytes were replaced by �",
+                )
+                .with_help("re-save the file as UTF-8")
+                .at(path, Some(line), Some(column)),
             );
             String::from_utf8_lossy(bytes).into_owned()
         }
     };
-    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    };
     let (text, repaired) = repair_mojibake(&text);
     if let Some(&first) = repaired.first() {
         diagnostics.push(
@@ -49,7 +56,11 @@ pub fn repair_mojibake(text: &str) -> (String, Vec<u32>) {
     let mut repaired_lines = Vec::new();
     let mut out = String::with_capacity(text.len());
     for (index, line) in text.split_inclusive('\n').enumerate() {
-        match line.contains(MOJIBAKE_MARKERS).then(|| repair_line(line)).flatten() {
+        match line
+            .contains(MOJIBAKE_MARKERS)
+            .then(|| repair_line(line))
+            .flatten()
+        {
             Some(fixed) => {
                 out.push_str(&fixed);
                 repaired_lines.push(index as u32 + 1);
@@ -62,14 +73,16 @@ pub fn repair_mojibake(text: &str) -> (String, Vec<u32>) {
 
 /// Re-encodes the line in each legacy encoding; if the bytes are valid UTF-8, that was the real text.
 fn repair_line(line: &str) -> Option<String> {
-    [encoding_rs::MACINTOSH, encoding_rs::WINDOWS_1252].into_iter().find_map(|encoding| {
-        let (bytes, _, unmappable) = encoding.encode(line);
-        if unmappable {
-            return None;
-        }
-        let fixed = std::str::from_utf8(&bytes).ok()?;
-        (fixed != line).then(|| fixed.to_owned())
-    })
+    [encoding_rs::MACINTOSH, encoding_rs::WINDOWS_1252]
+        .into_iter()
+        .find_map(|encoding| {
+            let (bytes, _, unmappable) = encoding.encode(line);
+            if unmappable {
+                return None;
+            }
+            let fixed = std::str::from_utf8(&bytes).ok()?;
+            (fixed != line).then(|| fixed.to_owned())
+        })
 }
 
 /// Finds the line and column of byte offsets in a text.
@@ -102,7 +115,8 @@ mod tests {
 
     #[test]
     fn repairs_mac_roman_mojibake() {
-        let (text, lines) = repair_mojibake("# \u{F8FF}üí´ D√©couvrir\nok\nConcr√®tement l‚Äô√âtat\n");
+        let (text, lines) =
+            repair_mojibake("# \u{F8FF}üí´ D√©couvrir\nok\nConcr√®tement l‚Äô√âtat\n");
         assert_eq!(text, "# 💫 Découvrir\nok\nConcrètement l’État\n");
         assert_eq!(lines, vec![1, 3]);
     }
@@ -125,7 +139,10 @@ mod tests {
         let (text, diagnostics) = decode("a.md", b"ok\nab\xff\n");
         assert_eq!(text, "ok\nab\u{FFFD}\n");
         assert_eq!(diagnostics[0].code, "invalid-utf8");
-        assert_eq!((diagnostics[0].line, diagnostics[0].column), (Some(2), Some(3)));
+        assert_eq!(
+            (diagnostics[0].line, diagnostics[0].column),
+            (Some(2), Some(3))
+        );
     }
 
     #[test]
@@ -138,6 +155,9 @@ mod tests {
     #[test]
     fn line_index_finds_lines() {
         let index = LineIndex::new("ab\nçd\n");
-        assert_eq!((index.line(0), index.line(2), index.line(3), index.line(7)), (1, 1, 2, 3));
+        assert_eq!(
+            (index.line(0), index.line(2), index.line(3), index.line(7)),
+            (1, 1, 2, 3)
+        );
     }
 }

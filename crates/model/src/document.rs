@@ -74,10 +74,16 @@ pub struct TocEntry {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TocTarget {
     /// A published page, by its path in the book.
-    Page { path: String },
-    External { url: String },
+    Page {
+        path: String,
+    },
+    External {
+        url: String,
+    },
     /// An entry whose file is missing, or that has no link at all.
-    Missing { reference: String },
+    Missing {
+        reference: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -401,9 +407,15 @@ pub enum Target {
         anchor: Option<String>,
     },
     /// A file of the book that is not a page.
-    Asset { path: String },
-    External { url: String },
-    Broken { reason: String },
+    Asset {
+        path: String,
+    },
+    External {
+        url: String,
+    },
+    Broken {
+        reason: String,
+    },
 }
 
 /// Plain text of inlines, for titles, search and comparisons.
