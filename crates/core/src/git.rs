@@ -55,6 +55,45 @@ pub struct CommitInfo {
     pub offset_minutes: i32,
 }
 
+/// How a file changed between a commit and its first parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeStatus {
+    Added,
+    Deleted,
+    Modified,
+    Renamed,
+}
+
+/// One changed file; `old_*` are absent for additions, `new_*` for deletions.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    pub status: ChangeStatus,
+    pub old_path: Option<String>,
+    pub new_path: Option<String>,
+    pub old_id: Option<ObjectId>,
+    pub new_id: Option<ObjectId>,
+}
+
+/// A commit of the first-parent history and the files it changed under a folder.
+#[derive(Debug, Clone)]
+pub struct CommitChanges {
+    pub commit: CommitInfo,
+    /// Author name only: e-mail addresses are personal data and never leave this module.
+    pub author: String,
+    pub changes: Vec<FileChange>,
+    /// Rename detection could not run (missing blobs in a partial clone): renames show as delete + add.
+    pub renames_unknown: bool,
+}
+
+/// Where a walk of the history stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistoryEnd {
+    /// The first commit of the repository.
+    Root,
+    /// A shallow clone's boundary: older history was not fetched.
+    Shallow { commit: String },
+}
+
 /// A blob that could not be read, most often because a partial clone never fetched it.
 #[derive(Debug, Clone)]
 pub struct MissingBlob {
@@ -160,6 +199,58 @@ impl Repository {
         Some(size as u64)
     }
 
+    /// Walks the first-parent history from `commit_id`, newest first, with the files changed under
+    /// `folder` (`""` for all) and renames detected, calling `visit` for each commit.
+    pub fn walk_first_parent(
+        &self,
+        commit_id: &str,
+        folder: &str,
+        mut visit: impl FnMut(CommitChanges),
+    ) -> Result<HistoryEnd, Error> {
+        let mut commit = self.commit(commit_id)?;
+        let mut options = git2::DiffOptions::new();
+        if !folder.is_empty() {
+            options.pathspec(format!("{folder}/"));
+        }
+        options.skip_binary_check(true);
+        loop {
+            let parent = commit.parent(0).ok();
+            let new_tree = commit.tree().map_err(|e| git_error(&self.path, &e))?;
+            let old_tree = match &parent {
+                Some(parent) => Some(parent.tree().map_err(|e| git_error(&self.path, &e))?),
+                None => None,
+            };
+            let mut diff = self
+                .repo
+                .diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), Some(&mut options))
+                .map_err(|e| git_error(&self.path, &e))?;
+            let mut find = git2::DiffFindOptions::new();
+            find.renames(true);
+            let renames_unknown = diff.find_similar(Some(&mut find)).is_err();
+            let changes = diff.deltas().filter_map(file_change).collect();
+            let time = commit.committer().when();
+            visit(CommitChanges {
+                commit: CommitInfo {
+                    id: commit.id().to_string(),
+                    time: time.seconds(),
+                    offset_minutes: time.offset_minutes(),
+                },
+                author: String::from_utf8_lossy(commit.author().name_bytes()).into_owned(),
+                changes,
+                renames_unknown,
+            });
+            match parent {
+                Some(parent) => commit = parent,
+                None if self.repo.is_shallow() => {
+                    return Ok(HistoryEnd::Shallow {
+                        commit: commit.id().to_string(),
+                    })
+                }
+                None => return Ok(HistoryEnd::Root),
+            }
+        }
+    }
+
     /// The bytes of a blob, or why they are not there.
     pub fn read_blob(&self, id: ObjectId) -> Result<Vec<u8>, MissingBlob> {
         let missing = |message: String| MissingBlob { id, message };
@@ -172,6 +263,34 @@ impl Repository {
             .map_err(|error| missing(error.message().to_owned()))?;
         Ok(blob.content().to_vec())
     }
+}
+
+fn file_change(delta: git2::DiffDelta<'_>) -> Option<FileChange> {
+    let status = match delta.status() {
+        git2::Delta::Added | git2::Delta::Copied => ChangeStatus::Added,
+        git2::Delta::Deleted => ChangeStatus::Deleted,
+        git2::Delta::Modified | git2::Delta::Typechange => ChangeStatus::Modified,
+        git2::Delta::Renamed => ChangeStatus::Renamed,
+        _ => return None,
+    };
+    let side = |file: git2::DiffFile<'_>, present: bool| {
+        let path = file
+            .path_bytes()
+            .map(|p| String::from_utf8_lossy(p).into_owned());
+        present
+            .then_some(path)
+            .flatten()
+            .map(|path| (path, ObjectId::from_oid(file.id())))
+    };
+    let old = side(delta.old_file(), status != ChangeStatus::Added);
+    let new = side(delta.new_file(), status != ChangeStatus::Deleted);
+    Some(FileChange {
+        status,
+        old_path: old.as_ref().map(|(p, _)| p.clone()),
+        old_id: old.map(|(_, id)| id),
+        new_path: new.as_ref().map(|(p, _)| p.clone()),
+        new_id: new.map(|(_, id)| id),
+    })
 }
 
 fn git_error(path: &Path, error: &git2::Error) -> Error {

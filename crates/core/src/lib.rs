@@ -4,6 +4,7 @@
 mod config;
 mod error;
 pub mod git;
+mod history;
 mod html;
 mod links;
 mod liquid;
@@ -16,6 +17,7 @@ mod text;
 
 pub use config::{GitbookLayout, SETTINGS_FILE};
 pub use error::Error;
+pub use history::history;
 pub use links::{slug, BookIndex};
 pub use load::{load, LoadOptions, Loaded};
 pub use parse::{parse_page, Library};

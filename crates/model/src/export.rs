@@ -1,4 +1,4 @@
-use crate::{Book, Settings};
+use crate::{Book, History, Settings};
 
 /// What an exporter is given. New fields may be added without breaking exporters.
 #[derive(Debug)]
@@ -6,11 +6,22 @@ use crate::{Book, Settings};
 pub struct ExportContext<'a> {
     pub book: &'a Book,
     pub settings: &'a Settings,
+    /// The history of every page, when the build walked it (feeds and changelogs need it).
+    pub history: Option<&'a History>,
 }
 
 impl<'a> ExportContext<'a> {
     pub fn new(book: &'a Book, settings: &'a Settings) -> Self {
-        ExportContext { book, settings }
+        ExportContext {
+            book,
+            settings,
+            history: None,
+        }
+    }
+
+    pub fn with_history(mut self, history: &'a History) -> Self {
+        self.history = Some(history);
+        self
     }
 }
 

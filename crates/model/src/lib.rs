@@ -6,11 +6,13 @@
 mod diagnostic;
 mod document;
 mod export;
+mod history;
 mod settings;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::*;
 pub use export::{ExportContext, ExportError, Exporter, OutputFile};
+pub use history::{History, PageChange, PageHistory, PageVersion};
 pub use settings::{ChangelogSettings, PageSize, PdfSettings, Settings};
 
 /// Version of the model's shape; bumped whenever a serialised `Book` changes incompatibly.

@@ -1,0 +1,85 @@
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What the Git history says about each page of a book, read in one walk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    /// By the page's path at the built revision.
+    pub pages: BTreeMap<String, PageHistory>,
+    /// Commits walked.
+    pub commits: usize,
+    /// Set when the repository is a shallow clone: history stops at this commit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shallow_boundary: Option<String>,
+}
+
+/// Every commit that touched a page, newest first, following it through moves.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageHistory {
+    pub versions: Vec<PageVersion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageVersion {
+    pub commit: String,
+    /// Committer time, seconds since the Unix epoch, and its offset in minutes east of UTC.
+    pub time: i64,
+    pub offset_minutes: i32,
+    /// Author name (never the e-mail address).
+    pub author: String,
+    /// Path of the page in the book after this commit.
+    pub path: String,
+    /// Blob id of the page's text after this commit.
+    pub blob: String,
+    pub change: PageChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PageChange {
+    Created,
+    Edited,
+    /// Moved without a change of content: not a modification.
+    Moved {
+        from: String,
+    },
+    MovedAndEdited {
+        from: String,
+    },
+}
+
+impl PageChange {
+    pub fn changes_content(&self) -> bool {
+        !matches!(self, PageChange::Moved { .. })
+    }
+}
+
+impl PageHistory {
+    /// When the page first appeared (at the shallow boundary, when history was cut).
+    pub fn created(&self) -> Option<&PageVersion> {
+        self.versions.last()
+    }
+
+    /// The last commit that changed the page's content (moves do not count).
+    pub fn modified(&self) -> Option<&PageVersion> {
+        self.versions
+            .iter()
+            .find(|version| version.change.changes_content())
+    }
+
+    /// Names of the people who changed the page's content, in order of first contribution.
+    pub fn authors(&self) -> Vec<&str> {
+        let mut authors: Vec<&str> = Vec::new();
+        for version in self
+            .versions
+            .iter()
+            .rev()
+            .filter(|v| v.change.changes_content())
+        {
+            if !authors.contains(&version.author.as_str()) {
+                authors.push(&version.author);
+            }
+        }
+        authors
+    }
+}
