@@ -151,16 +151,25 @@ impl Repository {
     }
 
     fn commit(&self, revision: &str) -> Result<git2::Commit<'_>, Error> {
-        if self.repo.head().is_err() && self.repo.is_empty().unwrap_or(false) {
-            return Err(Error::EmptyRepository {
-                path: self.path.clone(),
-            });
-        }
         let unknown = || Error::UnknownRevision {
             revision: revision.to_owned(),
             path: self.path.clone(),
         };
-        let object = self.repo.revparse_single(revision).map_err(|_| unknown())?;
+        let object = self.repo.revparse_single(revision).map_err(|_| {
+            // No reference at all, whatever the default branch is called: nothing was committed yet.
+            let no_references = self
+                .repo
+                .references()
+                .map(|mut refs| refs.next().is_none())
+                .unwrap_or(false);
+            if no_references {
+                Error::EmptyRepository {
+                    path: self.path.clone(),
+                }
+            } else {
+                unknown()
+            }
+        })?;
         object.peel_to_commit().map_err(|_| unknown())
     }
 

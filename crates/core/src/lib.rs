@@ -20,7 +20,8 @@ pub use error::Error;
 pub use history::history;
 pub use links::{slug, BookIndex};
 pub use load::{load, LoadOptions, Loaded};
-pub use parse::{parse_page, Library};
+pub use markdown::AnchoredLink;
+pub use parse::{parse_page, Library, ParsedPage};
 pub use pipeline::{run_exporters, ExportOutcome};
 pub use text::repair_mojibake;
 

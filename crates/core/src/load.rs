@@ -3,7 +3,8 @@
 use crate::config::{self, GitbookLayout, SETTINGS_FILE};
 use crate::git::{EntryKind, Repository, TreeEntry};
 use crate::links::{join, nfc, slug, BookIndex};
-use crate::parse::{parse_page, Library};
+use crate::markdown::AnchoredLink;
+use crate::parse::{parse_page, Library, ParsedPage};
 use crate::summary::{parse_summary, reading_order};
 use crate::{text, Error};
 use livret_model::{
@@ -95,9 +96,17 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         if path.ends_with(".md") {
             markdown.push((path.clone(), entry));
         } else if path != ".gitbook.yaml" {
+            let size = repository.blob_size(entry.id).unwrap_or_else(|| {
+                diagnostics.push(
+                    Diagnostic::error("missing-blob", format!("object {} of this file is missing from the repository; it is listed with size 0 and cannot be embedded", entry.id))
+                        .with_help("fetch the missing objects, e.g. `git fetch --refetch` or clone without --filter")
+                        .at(entry.path.clone(), None, None),
+                );
+                0
+            });
             assets.push(Asset {
                 path: path.clone(),
-                size: repository.blob_size(entry.id).unwrap_or(0),
+                size,
             });
         }
     }
@@ -199,7 +208,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         index: &index,
         texts: &texts,
     };
-    let parsed: Vec<(Page, Vec<Diagnostic>)> = order
+    let parsed: Vec<ParsedPage> = order
         .par_iter()
         .map(|(path, title)| {
             let text = texts.get(path).map_or("", String::as_str);
@@ -207,11 +216,29 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         })
         .collect();
     let mut pages = Vec::with_capacity(parsed.len());
-    for (page, found) in parsed {
-        diagnostics.extend(found.into_iter().map(|d| locate(d, &root, &texts)));
-        pages.push(page);
+    let mut anchored_links = Vec::new();
+    for parsed in parsed {
+        diagnostics.extend(
+            parsed
+                .diagnostics
+                .into_iter()
+                .map(|d| locate(d, &root, &texts)),
+        );
+        anchored_links.extend(parsed.anchored_links);
+        pages.push(parsed.page);
     }
-    check_anchors(&mut pages, &root, &mut diagnostics);
+    let anchors: HashMap<String, HashSet<String>> = pages
+        .iter()
+        .map(|page| (page.path.clone(), page_anchors(page)))
+        .collect();
+    for link in &anchored_links {
+        if let Some(diagnostic) = check_anchor(link, &index, &anchors) {
+            diagnostics.push(locate(diagnostic, &root, &texts));
+        }
+    }
+    for page in pages.iter_mut() {
+        fix_anchors(page, &anchors);
+    }
 
     let title = settings
         .title
@@ -461,49 +488,54 @@ fn locate(mut diagnostic: Diagnostic, root: &str, texts: &HashMap<String, String
     diagnostic
 }
 
-/// Checks each link's anchor against its target page; unknown anchors are dropped with a warning.
-fn check_anchors(pages: &mut [Page], root: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let anchors: HashMap<String, HashSet<String>> = pages
-        .iter()
-        .map(|page| (page.path.clone(), page_anchors(page)))
-        .collect();
-    for page in pages.iter_mut() {
-        let path = page.path.clone();
-        let mut check = |xref: &mut XRef| {
-            let Target::Page {
-                path: target,
-                anchor: Some(anchor),
-            } = &mut xref.target
-            else {
-                return;
-            };
-            let Some(known) = anchors.get(target.as_str()) else {
-                return;
-            };
-            if known.contains(anchor.as_str()) {
-                return;
+/// The anchor a link should use on its target page: the one written, or its GitBook slug.
+fn known_anchor(anchor: &str, known: &HashSet<String>) -> Option<String> {
+    if known.contains(anchor) {
+        return Some(anchor.to_owned());
+    }
+    let slugged = slug(anchor);
+    known.contains(&slugged).then_some(slugged)
+}
+
+/// A warning, at the link's line, when its anchor is not a section of its target.
+fn check_anchor(
+    link: &AnchoredLink,
+    index: &BookIndex,
+    anchors: &HashMap<String, HashSet<String>>,
+) -> Option<Diagnostic> {
+    let Target::Page {
+        path: target,
+        anchor: Some(anchor),
+    } = index.resolve(&link.path, &link.raw).target
+    else {
+        return None;
+    };
+    let known = anchors.get(&target)?;
+    if known_anchor(&anchor, known).is_some() {
+        return None;
+    }
+    let message = format!("`{}` points at `#{anchor}`, which `{target}` does not have; the link goes to the top of the page", link.raw);
+    Some(
+        Diagnostic::warning("broken-anchor", message)
+            .with_help("point the link at an existing heading")
+            .at(link.path.clone(), Some(link.line), None),
+    )
+}
+
+/// Rewrites each link's anchor to the one its target has, or drops it (reported by `check_anchor`).
+fn fix_anchors(page: &mut Page, anchors: &HashMap<String, HashSet<String>>) {
+    let mut fix = |xref: &mut XRef| {
+        if let Target::Page { path, anchor } = &mut xref.target {
+            if let (Some(known), Some(written)) = (anchors.get(path.as_str()), anchor.as_deref()) {
+                *anchor = known_anchor(written, known);
             }
-            let slugged = slug(anchor);
-            if known.contains(&slugged) {
-                *anchor = slugged;
-                return;
-            }
-            diagnostics.push(
-                Diagnostic::warning("broken-anchor", format!("`{}` points at `#{anchor}`, which `{target}` does not have; the link goes to the top of the page", xref.raw))
-                    .with_help("point the link at an existing heading")
-                    .at(prefixed(root, &path), None, None),
-            );
-            xref.target = Target::Page {
-                path: target.clone(),
-                anchor: None,
-            };
-        };
-        for block in page.intro.iter_mut() {
-            visit_block(block, &mut check);
         }
-        for section in page.sections.iter_mut() {
-            visit_section(section, &mut check);
-        }
+    };
+    for block in page.intro.iter_mut() {
+        visit_block(block, &mut fix);
+    }
+    for section in page.sections.iter_mut() {
+        visit_section(section, &mut fix);
     }
 }
 

@@ -15,6 +15,17 @@ pub struct PageContext<'a> {
     pub index: &'a BookIndex,
     pub diagnostics: Vec<Diagnostic>,
     pub anchors: Anchors,
+    /// Links to a section of a page, checked once every page is parsed.
+    pub anchored_links: Vec<AnchoredLink>,
+}
+
+/// A link with an anchor, and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchoredLink {
+    pub raw: String,
+    /// File the link is written in (a page or an include), in the book.
+    pub path: String,
+    pub line: u32,
 }
 
 impl PageContext<'_> {
@@ -26,6 +37,16 @@ impl PageContext<'_> {
     /// Resolves a reference and reports it when broken.
     pub fn resolve(&mut self, raw: &str, line: u32) -> XRef {
         let xref = self.index.resolve(&self.path, raw);
+        if let Target::Page {
+            anchor: Some(_), ..
+        } = &xref.target
+        {
+            self.anchored_links.push(AnchoredLink {
+                raw: raw.to_owned(),
+                path: self.path.clone(),
+                line,
+            });
+        }
         if let Target::Broken { reason } = &xref.target {
             let message = format!("broken link `{raw}`: {reason}; it is shown as plain text");
             self.diagnose(

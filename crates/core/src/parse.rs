@@ -3,7 +3,7 @@
 use crate::html;
 use crate::links::{join, nfc, Anchors, BookIndex};
 use crate::liquid::{self, Node, Report, Tag};
-use crate::markdown::{self, Located, PageContext};
+use crate::markdown::{self, AnchoredLink, Located, PageContext};
 use livret_model::{
     plain_text, Block, Diagnostic, FrontMatter, HintStyle, Inline, Page, Section, SectionStyle,
     Tab, Value,
@@ -21,18 +21,27 @@ pub struct Library<'a> {
     pub texts: &'a HashMap<String, String>,
 }
 
+/// A parsed page, its problems, and its links to sections (checked against the whole book later).
+#[derive(Debug)]
+pub struct ParsedPage {
+    pub page: Page,
+    pub diagnostics: Vec<Diagnostic>,
+    pub anchored_links: Vec<AnchoredLink>,
+}
+
 /// Parses one page. Never fails: problems are returned as diagnostics.
 pub fn parse_page(
     path: &str,
     text: &str,
     toc_title: Option<&str>,
     library: &Library<'_>,
-) -> (Page, Vec<Diagnostic>) {
+) -> ParsedPage {
     let mut context = PageContext {
         path: path.to_owned(),
         index: library.index,
         diagnostics: Vec::new(),
         anchors: Anchors::default(),
+        anchored_links: Vec::new(),
     };
     let (front_matter, body, first_line) = split_front_matter(text, &mut context);
     let mut stack = vec![path.to_owned()];
@@ -52,7 +61,11 @@ pub fn parse_page(
         intro,
         sections,
     };
-    (page, context.diagnostics)
+    ParsedPage {
+        page,
+        diagnostics: context.diagnostics,
+        anchored_links: context.anchored_links,
+    }
 }
 
 fn file_stem(path: &str) -> String {

@@ -28,7 +28,8 @@ fn parse_with(text: &str, texts: &HashMap<String, String>) -> (Page, Vec<Diagnos
         index: &index,
         texts,
     };
-    parse_page("page.md", text, Some("Titre du sommaire"), &library)
+    let parsed = parse_page("page.md", text, Some("Titre du sommaire"), &library);
+    (parsed.page, parsed.diagnostics)
 }
 
 fn parse(text: &str) -> (Page, Vec<Diagnostic>) {

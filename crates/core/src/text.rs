@@ -1,4 +1,4 @@
-//! Bytes to text: UTF-8 checks, BOM and CRLF, mojibake repair, and line/column lookup.
+//! Bytes to text: UTF-8 checks, BOM and CRLF, mojibake repair, and line lookup.
 
 use livret_model::Diagnostic;
 
@@ -14,7 +14,15 @@ pub fn decode(path: &str, bytes: &[u8]) -> (String, Vec<Diagnostic>) {
         Err(error) => {
             let valid = &bytes[..error.valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-            let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() as u32 + 1;
+            let line_start = valid
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |at| at + 1);
+            // Columns count characters, as everywhere else in livret's diagnostics.
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count() as u32
+                + 1;
             diagnostics.push(
                 Diagnostic::error(
                     "invalid-utf8",
@@ -85,7 +93,7 @@ fn repair_line(line: &str) -> Option<String> {
         })
 }
 
-/// Finds the line and column of byte offsets in a text.
+/// Finds the line of byte offsets in a text.
 #[derive(Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
@@ -136,8 +144,8 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_a_diagnostic_with_position() {
-        let (text, diagnostics) = decode("a.md", b"ok\nab\xff\n");
-        assert_eq!(text, "ok\nab\u{FFFD}\n");
+        let (text, diagnostics) = decode("a.md", b"ok\n\xc3\xa7\xc3\xa9\xff\n");
+        assert_eq!(text, "ok\nçé\u{FFFD}\n");
         assert_eq!(diagnostics[0].code, "invalid-utf8");
         assert_eq!(
             (diagnostics[0].line, diagnostics[0].column),

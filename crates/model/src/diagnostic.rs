@@ -3,6 +3,7 @@ use std::fmt;
 
 /// How bad a problem is: errors mean content is lost or wrong, warnings mean livret recovered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -22,6 +23,7 @@ impl fmt::Display for Severity {
 
 /// One problem found in the input, with where it is, what is wrong and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A short, stable, kebab-case code such as `unclosed-tag` or `broken-link`.

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 /// A whole handbook at one revision.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Book {
     pub meta: BookMeta,
     /// The table of contents from SUMMARY.md, as groups of nested entries.
@@ -26,6 +27,7 @@ impl Book {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BookMeta {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,6 +47,7 @@ pub struct BookMeta {
 
 /// The commit a book was read from. Its time is the date of every output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Revision {
     /// Full commit id.
     pub id: String,
@@ -57,6 +60,7 @@ pub struct Revision {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TocGroup {
     /// `## Title` in SUMMARY.md; `None` for the leading group and groups started by `***`.
     pub title: Option<String>,
@@ -64,6 +68,7 @@ pub struct TocGroup {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TocEntry {
     pub title: String,
     pub target: TocTarget,
@@ -71,6 +76,7 @@ pub struct TocEntry {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TocTarget {
     /// A published page, by its path in the book.
@@ -87,6 +93,7 @@ pub enum TocTarget {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Asset {
     /// Path relative to the book root, NFC-normalised.
     pub path: String,
@@ -94,6 +101,7 @@ pub struct Asset {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Redirect {
     pub from: String,
     pub to: String,
@@ -101,6 +109,7 @@ pub struct Redirect {
 
 /// One Markdown file of the book.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Page {
     /// Path relative to the book root, `/`-separated, NFC-normalised.
     pub path: String,
@@ -113,6 +122,18 @@ pub struct Page {
 }
 
 impl Page {
+    /// The page's text without markup: title, then blocks separated by blank lines.
+    pub fn plain_text(&self) -> String {
+        let mut parts = vec![self.title.clone()];
+        push_blocks_text(&self.intro, &mut parts);
+        for section in self.all_sections() {
+            parts.push(plain_text(&section.title));
+            push_blocks_text(&section.blocks, &mut parts);
+        }
+        parts.retain(|part| !part.trim().is_empty());
+        parts.join("\n\n")
+    }
+
     /// Every section of the page, depth first.
     pub fn all_sections(&self) -> Vec<&Section> {
         fn walk<'a>(sections: &'a [Section], out: &mut Vec<&'a Section>) {
@@ -128,6 +149,7 @@ impl Page {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FrontMatter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -146,6 +168,7 @@ pub struct FrontMatter {
 
 /// A YAML value kept from front matter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Value {
     Null,
@@ -158,6 +181,7 @@ pub enum Value {
 
 /// A part of a page that starts with a heading or with a paragraph that is only a bold title.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Section {
     /// Anchor compatible with GitBook's; a custom `<a id>` in the heading wins.
     pub anchor: String,
@@ -172,6 +196,7 @@ pub struct Section {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SectionStyle {
     Heading,
@@ -179,6 +204,7 @@ pub enum SectionStyle {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     Paragraph {
@@ -277,6 +303,7 @@ pub enum Block {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ListItem {
     /// `Some(checked)` for a task list item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -285,6 +312,7 @@ pub struct ListItem {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Alignment {
     None,
@@ -294,6 +322,7 @@ pub enum Alignment {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HintStyle {
     Info,
@@ -315,6 +344,7 @@ impl HintStyle {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tab {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -323,6 +353,7 @@ pub struct Tab {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Card {
     pub cells: Vec<Vec<Inline>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -332,6 +363,7 @@ pub struct Card {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Image {
     pub source: XRef,
     pub alt: String,
@@ -340,6 +372,7 @@ pub struct Image {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Inline {
     Text {
@@ -391,6 +424,7 @@ pub enum Inline {
 
 /// A reference from the book to somewhere, as written and as resolved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct XRef {
     /// The reference exactly as the source wrote it.
     pub raw: String,
@@ -398,6 +432,7 @@ pub struct XRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Target {
     /// A published page, and a section anchor of it when the link has one that exists.
@@ -439,6 +474,45 @@ fn push_plain_text(inlines: &[Inline], out: &mut String) {
             Inline::Image { image, .. } => out.push_str(&image.alt),
             Inline::LineBreak => out.push('\n'),
             Inline::FootnoteReference { .. } => {}
+        }
+    }
+}
+
+/// Plain text of blocks, one part per paragraph-like block.
+pub fn push_blocks_text(blocks: &[Block], out: &mut Vec<String>) {
+    for block in blocks {
+        match block {
+            Block::Paragraph { content } | Block::Heading { content, .. } => out.push(plain_text(content)),
+            Block::List { items, .. } => items.iter().for_each(|item| push_blocks_text(&item.blocks, out)),
+            Block::Quote { blocks } | Block::Hint { blocks, .. } | Block::Include { blocks, .. } | Block::FootnoteDefinition { blocks, .. } => {
+                push_blocks_text(blocks, out)
+            }
+            Block::Code { text, .. } => out.push(text.trim_end().to_owned()),
+            Block::Math { tex } => out.push(tex.clone()),
+            Block::Table { header, rows, .. } => {
+                for row in std::iter::once(header).chain(rows) {
+                    out.push(row.iter().map(|cell| plain_text(cell)).collect::<Vec<_>>().join(" | "));
+                }
+            }
+            Block::Figure { image, caption } => out.push(if caption.is_empty() { image.alt.clone() } else { plain_text(caption) }),
+            Block::ContentRef { label, .. } | Block::Embed { caption: label, .. } | Block::File { caption: label, .. } => out.push(plain_text(label)),
+            Block::Tabs { tabs } => {
+                for tab in tabs {
+                    out.push(tab.title.clone());
+                    push_blocks_text(&tab.blocks, out);
+                }
+            }
+            Block::Stepper { steps: groups } | Block::Columns { columns: groups } => groups.iter().for_each(|blocks| push_blocks_text(blocks, out)),
+            Block::Details { summary, blocks } => {
+                out.push(plain_text(summary));
+                push_blocks_text(blocks, out);
+            }
+            Block::CardTable { cards, .. } => {
+                for card in cards {
+                    out.push(card.cells.iter().map(|cell| plain_text(cell)).collect::<Vec<_>>().join(" "));
+                }
+            }
+            Block::ThematicBreak | Block::Html { .. } => {}
         }
     }
 }

@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 
 /// What the Git history says about each page of a book, read in one walk.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct History {
     /// By the page's path at the built revision.
     pub pages: BTreeMap<String, PageHistory>,
@@ -15,11 +16,13 @@ pub struct History {
 
 /// Every commit that touched a page, newest first, following it through moves.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PageHistory {
     pub versions: Vec<PageVersion>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PageVersion {
     pub commit: String,
     /// Committer time, seconds since the Unix epoch, and its offset in minutes east of UTC.
@@ -35,6 +38,7 @@ pub struct PageVersion {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PageChange {
     Created,

@@ -13,7 +13,7 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use document::*;
 pub use export::{ExportContext, ExportError, Exporter, OutputFile};
 pub use history::{History, PageChange, PageHistory, PageVersion};
-pub use settings::{ChangelogSettings, PageSize, PdfSettings, Settings};
+pub use settings::{ChangelogSettings, FeedSettings, PageSize, PdfSettings, Settings};
 
 /// Version of the model's shape; bumped whenever a serialised `Book` changes incompatibly.
 pub const MODEL_VERSION: u32 = 1;

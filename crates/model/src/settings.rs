@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// The optional `livret.yaml` at the repository root.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct Settings {
     /// Folder of the book in the repository (overridden by `--root`).
@@ -18,6 +19,7 @@ pub struct Settings {
     pub repository_url: Option<String>,
     pub changelog: ChangelogSettings,
     pub pdf: PdfSettings,
+    pub feed: FeedSettings,
 }
 
 impl Default for Settings {
@@ -33,18 +35,29 @@ impl Default for Settings {
             repository_url: None,
             changelog: ChangelogSettings::default(),
             pdf: PdfSettings::default(),
+            feed: FeedSettings::default(),
         }
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct ChangelogSettings {
     /// Pages whose history the changelog follows, by their path in the book at the built revision.
     pub pages: Vec<String>,
 }
 
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default)]
+pub struct FeedSettings {
+    /// Split the feed into files of this many items, newest-modified first, linked by `next_url`.
+    pub items_per_file: Option<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct PdfSettings {
     pub page_size: PageSize,
@@ -68,6 +81,7 @@ impl Default for PdfSettings {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum PageSize {
     #[default]
     A4,
