@@ -96,6 +96,11 @@ impl Fixture {
     /// Commits the changes on top of HEAD (or as the first commit), authored and committed by
     /// `Test <test@example.org>` at `time` (UTC); moves the current branch; returns the commit id.
     pub fn commit(&self, changes: &[Change], message: &str, time: i64) -> Oid {
+        self.commit_as("Test", changes, message, time)
+    }
+
+    /// Like [`Fixture::commit`], authored by `name <name@example.org>`.
+    pub fn commit_as(&self, name: &str, changes: &[Change], message: &str, time: i64) -> Oid {
         let repo = &self.repo;
         let parent = repo.head().ok().and_then(|head| head.peel_to_commit().ok());
         let base = match &parent {
@@ -123,7 +128,8 @@ impl Fixture {
         }
         let tree_id = update.create_updated(repo, &base).expect("build tree");
         let tree = repo.find_tree(tree_id).expect("find tree");
-        let signature = signature(time);
+        let email = format!("{}@example.org", name.to_lowercase().replace(' ', "."));
+        let signature = Signature::new(name, &email, &Time::new(time, 0)).expect("signature");
         let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
         repo.commit(
             Some("HEAD"),
@@ -485,4 +491,71 @@ pub fn nfd(text: &str) -> String {
         }
     }
     out
+}
+
+/// The Python of the validators' virtualenv, installed once per test run by `.ci/install-validators`
+/// (what `.ci/run` calls first); a failed install fails the test rather than skipping it.
+pub fn validators_python() -> &'static Path {
+    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
+    PYTHON.get_or_init(|| {
+        let root = workspace_root();
+        let status = Command::new(root.join(".ci/install-validators"))
+            .status()
+            .expect("run .ci/install-validators");
+        assert!(
+            status.success(),
+            ".ci/install-validators failed: the output validators are required"
+        );
+        root.join("target/validators/venv/bin/python")
+    })
+}
+
+/// The JSON Feed 1.1 schema from npm's `jsonfeed-schema`, installed with the validators.
+pub fn json_feed_schema() -> PathBuf {
+    validators_python();
+    workspace_root().join("target/validators/node_modules/jsonfeed-schema/schema-v1.1.json")
+}
+
+/// Validates a JSON document against a JSON Schema with Python's jsonschema (formats checked).
+pub fn validate_json(document: &Path, schema: &Path) -> Result<(), String> {
+    let output = Command::new(validators_python())
+        .arg(workspace_root().join("tests/support/validate.py"))
+        .args(["schema".as_ref(), document.as_os_str(), schema.as_os_str()])
+        .output()
+        .expect("run the JSON Schema validator");
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    ))
+}
+
+pub fn assert_valid_json(document: &Path, schema: &Path) {
+    if let Err(errors) = validate_json(document, schema) {
+        panic!(
+            "{} does not validate against {}:\n{errors}",
+            document.display(),
+            schema.display()
+        );
+    }
+}
+
+/// What an independent feed parser (feedparser-rs, from PyPI) reads from a feed, as JSON (titles, links, dates, authors, tags).
+pub fn parse_feed(feed: &Path) -> serde_json::Value {
+    let output = Command::new(validators_python())
+        .arg(workspace_root().join("tests/support/validate.py"))
+        .args(["feed".as_ref(), feed.as_os_str()])
+        .output()
+        .expect("run the feed parser");
+    assert!(
+        output.status.success(),
+        "the feed parser could not read {}:\n{}{}",
+        feed.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the feed parser's summary is JSON")
 }

@@ -3,6 +3,7 @@
 mod cli;
 mod encoding;
 mod errors;
+mod json;
 mod layout;
 mod links;
 mod partial;

@@ -148,17 +148,20 @@ fn run(cli: &Cli) -> Result<u8> {
 }
 
 fn load_book(source: &SourceArgs) -> Result<Loaded> {
-    let options = LoadOptions {
+    Ok(load(&load_options(source))?)
+}
+
+fn load_options(source: &SourceArgs) -> LoadOptions {
+    LoadOptions {
         repository: source.repo.clone(),
         revision: source.rev.clone(),
         root: source.root.clone(),
-    };
-    Ok(load(&options)?)
+    }
 }
 
 /// The exporters this build of livret has, in the order outputs are reported.
 fn available_exporters() -> Vec<Box<dyn Exporter>> {
-    Vec::new()
+    vec![Box::new(livret_export_json::JsonExporter)]
 }
 
 fn build(
@@ -184,15 +187,20 @@ fn build(
         .map(|e| e.as_ref())
         .filter(|e| formats.is_empty() || formats.iter().any(|f| f == e.name()))
         .collect();
-    let loaded = load_book(source)?;
+    let options = load_options(source);
+    let mut loaded = load(&options)?;
+    let history = if chosen.iter().any(|e| e.needs_history()) {
+        let (history, found) = livret_core::history(&options, &loaded.book)?;
+        loaded.book.diagnostics.extend(found);
+        Some(history)
+    } else {
+        None
+    };
     report::print_text(&loaded.book.diagnostics, loaded.book.pages.len(), verbosity);
-    if chosen.is_empty() {
-        eprintln!(
-            "livret: no exporter is available in this version yet; the book was read and checked"
-        );
-        return Ok(0);
+    let mut context = ExportContext::new(&loaded.book, &loaded.settings);
+    if let Some(history) = &history {
+        context = context.with_history(history);
     }
-    let context = ExportContext::new(&loaded.book, &loaded.settings);
     let mut failed = false;
     for outcome in livret_core::run_exporters(&chosen, &context) {
         match outcome.result {

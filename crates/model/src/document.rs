@@ -482,34 +482,58 @@ fn push_plain_text(inlines: &[Inline], out: &mut String) {
 pub fn push_blocks_text(blocks: &[Block], out: &mut Vec<String>) {
     for block in blocks {
         match block {
-            Block::Paragraph { content } | Block::Heading { content, .. } => out.push(plain_text(content)),
-            Block::List { items, .. } => items.iter().for_each(|item| push_blocks_text(&item.blocks, out)),
-            Block::Quote { blocks } | Block::Hint { blocks, .. } | Block::Include { blocks, .. } | Block::FootnoteDefinition { blocks, .. } => {
-                push_blocks_text(blocks, out)
+            Block::Paragraph { content } | Block::Heading { content, .. } => {
+                out.push(plain_text(content))
             }
+            Block::List { items, .. } => items
+                .iter()
+                .for_each(|item| push_blocks_text(&item.blocks, out)),
+            Block::Quote { blocks }
+            | Block::Hint { blocks, .. }
+            | Block::Include { blocks, .. }
+            | Block::FootnoteDefinition { blocks, .. } => push_blocks_text(blocks, out),
             Block::Code { text, .. } => out.push(text.trim_end().to_owned()),
             Block::Math { tex } => out.push(tex.clone()),
             Block::Table { header, rows, .. } => {
                 for row in std::iter::once(header).chain(rows) {
-                    out.push(row.iter().map(|cell| plain_text(cell)).collect::<Vec<_>>().join(" | "));
+                    out.push(
+                        row.iter()
+                            .map(|cell| plain_text(cell))
+                            .collect::<Vec<_>>()
+                            .join(" | "),
+                    );
                 }
             }
-            Block::Figure { image, caption } => out.push(if caption.is_empty() { image.alt.clone() } else { plain_text(caption) }),
-            Block::ContentRef { label, .. } | Block::Embed { caption: label, .. } | Block::File { caption: label, .. } => out.push(plain_text(label)),
+            Block::Figure { image, caption } => out.push(if caption.is_empty() {
+                image.alt.clone()
+            } else {
+                plain_text(caption)
+            }),
+            Block::ContentRef { label, .. }
+            | Block::Embed { caption: label, .. }
+            | Block::File { caption: label, .. } => out.push(plain_text(label)),
             Block::Tabs { tabs } => {
                 for tab in tabs {
                     out.push(tab.title.clone());
                     push_blocks_text(&tab.blocks, out);
                 }
             }
-            Block::Stepper { steps: groups } | Block::Columns { columns: groups } => groups.iter().for_each(|blocks| push_blocks_text(blocks, out)),
+            Block::Stepper { steps: groups } | Block::Columns { columns: groups } => groups
+                .iter()
+                .for_each(|blocks| push_blocks_text(blocks, out)),
             Block::Details { summary, blocks } => {
                 out.push(plain_text(summary));
                 push_blocks_text(blocks, out);
             }
             Block::CardTable { cards, .. } => {
                 for card in cards {
-                    out.push(card.cells.iter().map(|cell| plain_text(cell)).collect::<Vec<_>>().join(" "));
+                    out.push(
+                        card.cells
+                            .iter()
+                            .map(|cell| plain_text(cell))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    );
                 }
             }
             Block::ThematicBreak | Block::Html { .. } => {}

@@ -53,4 +53,8 @@ pub trait Exporter: Send + Sync {
     /// The format name used on the command line, e.g. `epub`.
     fn name(&self) -> &'static str;
     fn export(&self, context: &ExportContext<'_>) -> Result<Vec<OutputFile>, ExportError>;
+    /// Whether the exporter reads the pages' history (dates, authors), which costs a walk of it.
+    fn needs_history(&self) -> bool {
+        false
+    }
 }
