@@ -6,7 +6,7 @@ mod report;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use livret_core::{load, LoadOptions, Loaded};
-use livret_model::{ExportContext, Exporter, Severity};
+use livret_model::{ExportContext, Exporter, Needs, Severity};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -189,10 +189,20 @@ fn build(
         .collect();
     let options = load_options(source);
     let mut loaded = load(&options)?;
-    let history = if chosen.iter().any(|e| e.needs_history()) {
+    let needs = chosen
+        .iter()
+        .fold(Needs::default(), |needs, e| needs.union(e.needs()));
+    let history = if needs.history {
         let (history, found) = livret_core::history(&options, &loaded.book)?;
         loaded.book.diagnostics.extend(found);
         Some(history)
+    } else {
+        None
+    };
+    let assets = if needs.assets {
+        let (assets, found) = livret_core::read_assets(&options, &loaded.book, &loaded.settings)?;
+        loaded.book.diagnostics.extend(found);
+        Some(assets)
     } else {
         None
     };
@@ -200,6 +210,9 @@ fn build(
     let mut context = ExportContext::new(&loaded.book, &loaded.settings);
     if let Some(history) = &history {
         context = context.with_history(history);
+    }
+    if let Some(assets) = &assets {
+        context = context.with_assets(assets);
     }
     let mut failed = false;
     for outcome in livret_core::run_exporters(&chosen, &context) {

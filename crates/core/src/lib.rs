@@ -1,6 +1,7 @@
 //! livret's core: reads a GitBook handbook out of a Git repository at any revision and parses it
 //! into the typed document model, with diagnostics; runs exporters in parallel.
 
+mod assets;
 mod config;
 mod error;
 pub mod git;
@@ -15,6 +16,7 @@ mod pipeline;
 mod summary;
 mod text;
 
+pub use assets::{read_assets, MAX_ASSET_BYTES};
 pub use config::{GitbookLayout, SETTINGS_FILE};
 pub use error::Error;
 pub use history::history;

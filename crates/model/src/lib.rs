@@ -11,7 +11,7 @@ mod settings;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::*;
-pub use export::{ExportContext, ExportError, Exporter, OutputFile};
+pub use export::{Assets, ExportContext, ExportError, Exporter, Needs, OutputFile, PageVersions};
 pub use history::{History, PageChange, PageHistory, PageVersion};
 pub use settings::{ChangelogSettings, FeedSettings, PageSize, PdfSettings, Settings};
 

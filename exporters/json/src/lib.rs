@@ -3,7 +3,9 @@
 
 mod feed;
 
-use livret_model::{Book, Diagnostic, ExportContext, ExportError, Exporter, OutputFile, Severity};
+use livret_model::{
+    Book, Diagnostic, ExportContext, ExportError, Exporter, Needs, OutputFile, Severity,
+};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -61,8 +63,8 @@ impl Exporter for JsonExporter {
         "json"
     }
 
-    fn needs_history(&self) -> bool {
-        true
+    fn needs(&self) -> Needs {
+        Needs::history()
     }
 
     fn export(&self, context: &ExportContext<'_>) -> Result<Vec<OutputFile>, ExportError> {
