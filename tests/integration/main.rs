@@ -1,11 +1,14 @@
 //! Workspace integration tests: the `livret` library and binary against fixture repositories and the sample handbook.
 
+mod changelog;
 mod cli;
 mod encoding;
+mod epub;
 mod errors;
 mod json;
 mod layout;
 mod links;
 mod partial;
+mod pdf;
 mod revisions;
 mod sample;

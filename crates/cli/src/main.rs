@@ -161,7 +161,12 @@ fn load_options(source: &SourceArgs) -> LoadOptions {
 
 /// The exporters this build of livret has, in the order outputs are reported.
 fn available_exporters() -> Vec<Box<dyn Exporter>> {
-    vec![Box::new(livret_export_json::JsonExporter)]
+    vec![
+        Box::new(livret_export_pdf::PdfExporter),
+        Box::new(livret_export_epub::EpubExporter),
+        Box::new(livret_export_json::JsonExporter),
+        Box::new(livret_export_changelog::ChangelogExporter),
+    ]
 }
 
 fn build(

@@ -1,0 +1,1 @@
+//! `livret build --format pdf`.
