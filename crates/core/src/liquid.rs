@@ -38,6 +38,10 @@ pub enum Node {
     },
 }
 
+/// Blocks nested deeper than this are dropped (their content kept): no real page comes close, and
+/// every walk of the model stays within the stack.
+const MAX_NESTING: usize = 32;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// Needs an end tag.
@@ -341,6 +345,8 @@ struct Frame {
 fn build(tokens: Vec<Token>, report: &mut Report<'_>) -> Vec<Node> {
     let mut root: Vec<Node> = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
+    // Blocks opened beyond `MAX_NESTING`, by name, so that their end tags are dropped too.
+    let mut skipped: Vec<String> = Vec::new();
     let mut tokens = tokens.into_iter().peekable();
     while let Some(token) = tokens.next() {
         match token {
@@ -355,6 +361,22 @@ fn build(tokens: Vec<Token>, report: &mut Report<'_>) -> Vec<Node> {
                 } else if let Some((_, text)) = tag.attributes.into_iter().next() {
                     push_text(current(&mut root, &mut stack), text, tag.line);
                 }
+            }
+            Token::Open(tag)
+                if stack.len() >= MAX_NESTING && kind(&tag.name) == Kind::Container =>
+            {
+                if skipped.is_empty() {
+                    report.push(
+                    Diagnostic::warning("too-deep", format!("blocks are nested more than {MAX_NESTING} deep; `{{% {} %}}` is dropped, its content kept", tag.name))
+                        .with_help("simplify the nesting"),
+                        tag.line,
+                        Some(tag.column),
+                    );
+                }
+                skipped.push(tag.name);
+            }
+            Token::End { name, .. } if skipped.last() == Some(&name) => {
+                skipped.pop();
             }
             Token::Open(tag) => match kind(&tag.name) {
                 Kind::Container => stack.push(Frame {

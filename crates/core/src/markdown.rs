@@ -80,6 +80,7 @@ pub fn parse(text: &str, first_line: u32, context: &mut PageContext<'_>) -> Vec<
     let mut builder = Builder {
         context,
         stack: vec![Frame::container(Container::Root, first_line)],
+        flattened: 0,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         let line = first_line + lines.line(range.start) - 1;
@@ -183,9 +184,15 @@ impl Frame {
     }
 }
 
+/// Lists and quotes nested deeper than this are flattened into their parent, so that hostile
+/// input (thousands of `>`) cannot exhaust the stack of anything that walks the model.
+pub const MAX_NESTING: usize = 32;
+
 struct Builder<'c, 'a> {
     context: &'c mut PageContext<'a>,
     stack: Vec<Frame>,
+    /// Containers opened beyond `MAX_NESTING`, whose ends must be ignored too.
+    flattened: usize,
 }
 
 impl Builder<'_, '_> {
@@ -255,6 +262,18 @@ impl Builder<'_, '_> {
     }
 
     fn start(&mut self, tag: Tag<'_>, line: u32) {
+        if is_container(&tag) && (self.flattened > 0 || self.container_depth() >= MAX_NESTING) {
+            if self.flattened == 0 {
+                let message = format!("lists and quotes are nested more than {MAX_NESTING} deep; deeper levels are flattened");
+                self.context.diagnose(
+                    Diagnostic::warning("too-deep", message).with_help("simplify the nesting"),
+                    line,
+                );
+            }
+            self.flattened += 1;
+            self.close_implicit_paragraph();
+            return;
+        }
         let frame = match tag {
             Tag::Paragraph => Frame::Span {
                 span: Span::Paragraph {
@@ -366,6 +385,16 @@ impl Builder<'_, '_> {
     }
 
     fn end(&mut self, tag: TagEnd) {
+        if self.flattened > 0
+            && matches!(
+                tag,
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition
+            )
+        {
+            self.flattened -= 1;
+            self.close_implicit_paragraph();
+            return;
+        }
         match tag {
             TagEnd::TableHead | TagEnd::TableRow => {
                 if let Some(Frame::Table {
@@ -411,6 +440,13 @@ impl Builder<'_, '_> {
             _ => return,
         }
         self.pop();
+    }
+
+    fn container_depth(&self) -> usize {
+        self.stack
+            .iter()
+            .filter(|frame| matches!(frame, Frame::Container { .. } | Frame::List { .. }))
+            .count()
     }
 
     /// Pops the top frame and hands what it built to its parent.
@@ -865,6 +901,13 @@ impl Builder<'_, '_> {
             _ => Vec::new(),
         }
     }
+}
+
+fn is_container(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_)
+    )
 }
 
 fn alignment(alignment: pulldown_cmark::Alignment) -> Alignment {

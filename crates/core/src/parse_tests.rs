@@ -550,3 +550,31 @@ fn raw_html_is_sanitized() {
         "{html}"
     );
 }
+
+#[test]
+fn nesting_thousands_deep_is_flattened_not_fatal() {
+    let quotes = format!("{}fond\n", "> ".repeat(5000));
+    let lists: String = (0..3000)
+        .map(|depth| format!("{}- niveau\n", "  ".repeat(depth)))
+        .collect();
+    let hints = format!(
+        "{}texte\n{}",
+        "{% hint style=\"info\" %}\n".repeat(3000),
+        "{% endhint %}\n".repeat(3000)
+    );
+    for text in [quotes, lists, hints] {
+        let (page, diagnostics) = parse(&text);
+        assert!(
+            codes(&diagnostics).contains(&"too-deep"),
+            "{:?}",
+            codes(&diagnostics)
+        );
+        assert!(
+            page.plain_text().contains("fond")
+                || page.plain_text().contains("niveau")
+                || page.plain_text().contains("texte")
+        );
+        // The model can be walked and serialized.
+        assert!(!format!("{page:?}").is_empty());
+    }
+}
