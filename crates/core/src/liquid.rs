@@ -40,7 +40,7 @@ pub enum Node {
 
 /// Blocks nested deeper than this are dropped (their content kept): no real page comes close, and
 /// every walk of the model stays within the stack.
-const MAX_NESTING: usize = 32;
+const MAX_NESTING: usize = 16;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {

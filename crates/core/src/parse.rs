@@ -11,7 +11,7 @@ use livret_model::{
 use std::collections::{BTreeMap, HashMap};
 
 /// How deep includes may nest before livret stops following them.
-const MAX_INCLUDE_DEPTH: usize = 8;
+const MAX_INCLUDE_DEPTH: usize = 4;
 
 /// Everything a page may need besides its own text.
 #[derive(Debug)]
