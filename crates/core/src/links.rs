@@ -21,6 +21,12 @@ pub struct BookIndex {
 
 /// Normalises a path to NFC with `/` separators.
 pub fn nfc(path: &str) -> String {
+    if path.is_ascii()
+        || unicode_normalization::is_nfc_quick(path.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        return path.to_owned();
+    }
     path.nfc().collect()
 }
 

@@ -31,6 +31,8 @@ pub enum Node {
     Markdown {
         text: String,
         first_line: u32,
+        /// Line of the run's last line, so that appending a line is O(1).
+        last_line: u32,
     },
     Block {
         tag: Tag,
@@ -499,13 +501,14 @@ fn close(root: &mut Vec<Node>, stack: &mut Vec<Frame>, report: &mut Report<'_>, 
 fn push_text(nodes: &mut Vec<Node>, text: String, line: u32) {
     if let Some(Node::Markdown {
         text: previous,
-        first_line,
+        last_line,
+        ..
     }) = nodes.last_mut()
     {
-        let next_line = *first_line + previous.matches('\n').count() as u32 + 1;
-        if next_line == line {
+        if *last_line + 1 == line {
             previous.push('\n');
             previous.push_str(&text);
+            *last_line = line;
             return;
         }
     }
@@ -513,6 +516,7 @@ fn push_text(nodes: &mut Vec<Node>, text: String, line: u32) {
         nodes.push(Node::Markdown {
             text,
             first_line: line,
+            last_line: line,
         });
     }
 }
@@ -538,7 +542,9 @@ mod tests {
         nodes
             .iter()
             .map(|node| match node {
-                Node::Markdown { text, first_line } => format!("md@{first_line}:{}", text.trim()),
+                Node::Markdown {
+                    text, first_line, ..
+                } => format!("md@{first_line}:{}", text.trim()),
                 Node::Block { tag, children } => {
                     format!("{}[{}]", tag.name, names(children).join(","))
                 }

@@ -202,9 +202,9 @@ fn convert(
     let mut out = Vec::new();
     for node in nodes {
         match node {
-            Node::Markdown { text, first_line } => {
-                out.extend(markdown::parse(&text, first_line, context))
-            }
+            Node::Markdown {
+                text, first_line, ..
+            } => out.extend(markdown::parse(&text, first_line, context)),
             Node::Block { tag, children } => {
                 convert_tag(tag, children, context, library, stack, &mut out)
             }
@@ -229,7 +229,10 @@ fn blocks_of(
 fn inline_children(children: &[Node], context: &mut PageContext<'_>) -> Vec<Inline> {
     let mut inlines = Vec::new();
     for child in children {
-        if let Node::Markdown { text, first_line } = child {
+        if let Node::Markdown {
+            text, first_line, ..
+        } = child
+        {
             inlines.extend(markdown::parse_inlines(text, *first_line, context));
         }
     }

@@ -3,16 +3,21 @@
 use livret_model::Diagnostic;
 
 /// Characters that start the usual mojibake of UTF-8 read as Mac Roman (`√©`, `‚Äô`) or Windows-1252 (`Ã©`, `â€™`).
-const MOJIBAKE_MARKERS: &[char] = &['√', '‚', 'Ã', 'â', 'Â', '\u{F8FF}', 'ð'];
+const MOJIBAKE_MARKERS: &[char] = &['√', '‚', 'Ã', 'Â', '\u{F8FF}', 'ð'];
+
+/// Whether a text may hold mojibake; `â` alone is common French (tâche), `â€` is not.
+fn may_be_mojibake(text: &str) -> bool {
+    text.contains(MOJIBAKE_MARKERS) || text.contains("â€")
+}
 
 /// Decodes a Markdown file, never failing: problems become diagnostics on `path`.
 pub fn decode(path: &str, bytes: &[u8]) -> (String, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
+    let text = match String::from_utf8(bytes.to_vec()) {
+        Ok(text) => text,
         Err(error) => {
-            let valid = &bytes[..error.valid_up_to()];
+            let valid = &bytes[..error.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
             let line_start = valid
                 .iter()
@@ -39,7 +44,10 @@ pub fn decode(path: &str, bytes: &[u8]) -> (String, Vec<Diagnostic>) {
     } else {
         text
     };
-    let (text, repaired) = repair_mojibake(&text);
+    let (text, repaired) = match may_be_mojibake(&text) {
+        true => repair_mojibake(&text),
+        false => (text, Vec::new()),
+    };
     if let Some(&first) = repaired.first() {
         diagnostics.push(
             Diagnostic::warning(
@@ -58,7 +66,7 @@ pub fn decode(path: &str, bytes: &[u8]) -> (String, Vec<Diagnostic>) {
 
 /// Repairs each line that is mojibake; returns the text and the 1-based numbers of repaired lines.
 pub fn repair_mojibake(text: &str) -> (String, Vec<u32>) {
-    if !text.contains(MOJIBAKE_MARKERS) {
+    if !may_be_mojibake(text) {
         return (text.to_owned(), Vec::new());
     }
     let mut repaired_lines = Vec::new();
@@ -134,6 +142,12 @@ mod tests {
         let (text, lines) = repair_mojibake("Ã©tÃ© â€™\n");
         assert_eq!(text, "été ’\n");
         assert_eq!(lines, vec![1]);
+    }
+
+    #[test]
+    fn french_circumflexes_are_not_mistaken_for_mojibake() {
+        assert!(!may_be_mojibake("La tâche du château, à l’âge de raison"));
+        assert!(may_be_mojibake("lâ€™Ã©tÃ©"));
     }
 
     #[test]
