@@ -7,7 +7,7 @@
 //! does one load (or one floor pass) and prints its own `VmHWM`.
 
 use livret_core::{load, LoadOptions};
-use livret_handbook_gen::{generate, Spec, FINGERPRINT};
+use livret_handbook_gen::{ensure_generated, Spec};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -20,7 +20,6 @@ const SPEC: Spec = Spec {
 const RUNS: usize = 10;
 const CHILD: &str = "LIVRET_BENCH_CHILD";
 const REPO: &str = "LIVRET_BENCH_REPO";
-const MARKER: &str = "livret-bench-marker";
 const RATIO_TARGET: f64 = 5.0;
 const RSS_TARGET_MIB: f64 = 100.0;
 
@@ -138,49 +137,6 @@ fn target_dir() -> PathBuf {
     from_exe.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
 }
 
-/// Head id recorded by a previous run for the same spec and generator, when the repository still has it.
-fn cached_head(dir: &Path, key: &str) -> Option<String> {
-    let marker = std::fs::read_to_string(dir.join(".git").join(MARKER)).ok()?;
-    let mut lines = marker.lines();
-    if lines.next()? != key {
-        return None;
-    }
-    let head = lines.next()?.strip_prefix("head ")?.to_owned();
-    let repo = git2::Repository::open(dir).ok()?;
-    let actual = repo.head().ok()?.peel_to_commit().ok()?.id().to_string();
-    (actual == head).then_some(head)
-}
-
-/// Makes sure the handbook is there; says whether it was reused or how long generating it took.
-fn prepare(dir: &Path) -> Result<String> {
-    let key = format!(
-        "spec pages={} commits={} seed={} generator={FINGERPRINT:016x}",
-        SPEC.pages, SPEC.commits, SPEC.seed
-    );
-    if let Some(head) = cached_head(dir, &key) {
-        return Ok(format!("reused, HEAD {}", &head[..12]));
-    }
-    if dir.exists() {
-        std::fs::remove_dir_all(dir)
-            .map_err(|e| format!("removing the stale {}: {e}", dir.display()))?;
-    }
-    eprintln!("generating the handbook into {} …", dir.display());
-    let start = Instant::now();
-    let stats =
-        generate(dir, &SPEC).map_err(|e| format!("generating the handbook: {}", e.message()))?;
-    let took = start.elapsed();
-    std::fs::write(
-        dir.join(".git").join(MARKER),
-        format!("{key}\nhead {}\n", stats.head),
-    )
-    .map_err(|e| format!("writing the marker: {e}"))?;
-    Ok(format!(
-        "generated in {:.1} s, HEAD {}",
-        took.as_secs_f64(),
-        &stats.head[..12]
-    ))
-}
-
 /// Wall-clock best and median of `RUNS` runs, and the mean CPU time (all threads) of one run.
 struct Timing {
     best: Duration,
@@ -238,7 +194,7 @@ fn row(measure: &str, value: impl std::fmt::Display, target: &str, verdict: Opti
 
 fn parent() -> Result<()> {
     let dir = target_dir().join("bench-handbook");
-    let origin = prepare(&dir)?;
+    let origin = ensure_generated(&dir, &SPEC)?;
 
     // Warm the page cache and rayon's pool once, and keep the diagnostics of one load.
     let read = floor(&dir).map_err(|e| e.message().to_owned())?;

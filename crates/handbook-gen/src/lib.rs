@@ -5,7 +5,10 @@
 //! a seeded SplitMix64, signatures have pinned times. Objects are written to memory, then packed.
 
 mod book;
+mod cache;
 mod words;
+
+pub use cache::ensure_generated;
 
 use book::Book;
 use git2::{Oid, Repository, RepositoryInitOptions, Signature, Time};
