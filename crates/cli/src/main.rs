@@ -1,6 +1,7 @@
 //! The `livret` command: check, inspect and build a GitBook handbook straight from its Git repository.
 
 mod output;
+mod progress;
 mod report;
 
 use anyhow::{bail, Context, Result};
@@ -193,48 +194,74 @@ fn build(
         .filter(|e| formats.is_empty() || formats.iter().any(|f| f == e.name()))
         .collect();
     let options = load_options(source);
-    let mut loaded = load(&options)?;
+    let progress = progress::Progress::new(verbosity != report::Verbosity::Quiet);
+    let mut loaded = progress.stage("reading the book", || load(&options))?;
     let needs = chosen
         .iter()
         .fold(Needs::default(), |needs, e| needs.union(e.needs()));
-    let history = if needs.history {
-        let (history, found) = livret_core::history(&options, &loaded.book)?;
-        loaded.book.diagnostics.extend(found);
-        Some(history)
-    } else {
-        None
+    let history = match needs.history {
+        true => Some(progress.stage("walking the history", || {
+            livret_core::history(&options, &loaded.book)
+        })?),
+        false => None,
     };
-    let assets = if needs.assets {
-        let (assets, found) = livret_core::read_assets(&options, &loaded.book, &loaded.settings)?;
-        loaded.book.diagnostics.extend(found);
-        Some(assets)
-    } else {
-        None
+    let assets = match needs.assets {
+        true => Some(progress.stage("reading the assets", || {
+            livret_core::read_assets(&options, &loaded.book, &loaded.settings)
+        })?),
+        false => None,
     };
-    report::print_text(&loaded.book.diagnostics, loaded.book.pages.len(), verbosity);
+    let found: Vec<_> = history
+        .iter()
+        .map(|(_, d)| d)
+        .chain(assets.iter().map(|(_, d)| d))
+        .flatten()
+        .cloned()
+        .collect();
+    loaded.book.diagnostics.extend(found);
     let mut context = ExportContext::new(&loaded.book, &loaded.settings);
-    if let Some(history) = &history {
+    if let Some((history, _)) = &history {
         context = context.with_history(history);
     }
-    if let Some(assets) = &assets {
+    if let Some((assets, _)) = &assets {
         context = context.with_assets(assets);
     }
+    let names: Vec<&str> = chosen.iter().map(|e| e.name()).collect();
+    let outcomes = progress.stage(&format!("exporting {}", names.join(", ")), || {
+        livret_core::run_exporters(&chosen, &context)
+    });
+    progress.finish();
+    report::print_text(&loaded.book.diagnostics, loaded.book.pages.len(), verbosity);
+    // Every outcome is reported and every success written, whatever failed before it.
     let mut failed = false;
-    for outcome in livret_core::run_exporters(&chosen, &context) {
-        match outcome.result {
-            Ok(files) => {
-                for file in files {
-                    let path = output::write_atomically(out, &file).with_context(|| {
-                        format!("could not write the {} output", outcome.exporter)
-                    })?;
-                    if verbosity != report::Verbosity::Quiet {
-                        eprintln!("wrote {}", path.display());
-                    }
-                }
-            }
-            Err(error) => {
+    for outcome in outcomes {
+        let written = outcome
+            .result
+            .map_err(|error| error.to_string())
+            .and_then(|files| {
+                files
+                    .iter()
+                    .map(|file| {
+                        output::write_atomically(out, file).map_err(|error| {
+                            format!(
+                                "could not write {}: {error}",
+                                out.join(&file.name).display()
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>, String>>()
+            });
+        match written {
+            Ok(paths) if verbosity != report::Verbosity::Quiet => paths
+                .iter()
+                .for_each(|path| eprintln!("wrote {}", path.display())),
+            Ok(_) => {}
+            Err(message) => {
                 failed = true;
-                eprintln!("{}", report::error_line(&error.to_string()));
+                eprintln!(
+                    "{}",
+                    report::error_line(&format!("{}: {message}", outcome.exporter))
+                );
             }
         }
     }
