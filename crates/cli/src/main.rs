@@ -1,13 +1,15 @@
 //! The `livret` command: check, inspect and build a GitBook handbook straight from its Git repository.
 
+mod changelog;
 mod output;
 mod progress;
 mod report;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use livret_core::{load, LoadOptions, Loaded};
 use livret_model::{ExportContext, Exporter, Needs, Severity};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -72,6 +74,11 @@ enum Command {
         #[arg(long, default_value = "dist")]
         out: PathBuf,
     },
+    /// Write how the followed pages (the values page by default) evolved, from the Git history.
+    #[command(
+        after_help = "Examples:\n  livret changelog\n  livret changelog --page culture/valeurs.md --since 2024-01-01 --format md\n  livret changelog --all-pages --all-commits --language en --out dist"
+    )]
+    Changelog(changelog::ChangelogArgs),
 }
 
 #[derive(Debug, Args)]
@@ -137,7 +144,9 @@ fn run(cli: &Cli) -> Result<u8> {
                 }
                 None => serde_json::to_string_pretty(&loaded.book)?,
             };
-            println!("{json}");
+            // A closed pipe (`livret inspect | head`) is not an error worth a panic.
+            let mut stdout = std::io::stdout().lock();
+            let _ = writeln!(stdout, "{json}");
             Ok(0)
         }
         Command::Build {
@@ -145,6 +154,7 @@ fn run(cli: &Cli) -> Result<u8> {
             format,
             out,
         } => build(source, format, out, verbosity),
+        Command::Changelog(args) => changelog::run(args, verbosity),
     }
 }
 
@@ -211,10 +221,18 @@ fn build(
         })?),
         false => None,
     };
+    let versions = match (&history, needs.versions) {
+        (Some((history, _)), true) => Some(progress.stage("reading past versions", || {
+            let pages = livret_export_changelog::tracked_pages(&loaded.book, &loaded.settings);
+            livret_core::parse_versions(&options, &loaded.book, history, &pages)
+        })?),
+        _ => None,
+    };
     let found: Vec<_> = history
         .iter()
         .map(|(_, d)| d)
         .chain(assets.iter().map(|(_, d)| d))
+        .chain(versions.iter().map(|(_, d)| d))
         .flatten()
         .cloned()
         .collect();
@@ -225,6 +243,9 @@ fn build(
     }
     if let Some((assets, _)) = &assets {
         context = context.with_assets(assets);
+    }
+    if let Some((versions, _)) = &versions {
+        context = context.with_versions(versions);
     }
     let names: Vec<&str> = chosen.iter().map(|e| e.name()).collect();
     let outcomes = progress.stage(&format!("exporting {}", names.join(", ")), || {

@@ -61,6 +61,7 @@ pub enum ChangeStatus {
     Added,
     Deleted,
     Modified,
+    /// Only when Git's own rename detection ran; history walks detect moves themselves.
     Renamed,
 }
 
@@ -74,15 +75,99 @@ pub struct FileChange {
     pub new_id: Option<ObjectId>,
 }
 
-/// A commit of the first-parent history and the files it changed under a folder.
-#[derive(Debug, Clone)]
-pub struct CommitChanges {
+/// Which commits a history walk visits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum WalkMode {
+    /// The first-parent chain of the start commit, as `git log --first-parent`.
+    #[default]
+    FirstParent,
+    /// Every commit reachable from the start, children before parents, as `git log --topo-order`.
+    AllCommits,
+}
+
+/// Which files a commit's changes are computed for.
+#[derive(Debug, Clone, Copy)]
+pub enum DiffScope<'a> {
+    /// Every file under a folder (`""` for the whole repository).
+    Folder(&'a str),
+    /// Only these files, by their full path in the repository as Git stores it.
+    Paths(&'a [String]),
+}
+
+/// One commit met by a history walk. Its changes against its first parent are computed on demand,
+/// for the files the caller asks about, without Git's rename detection (callers follow moves).
+pub struct WalkCommit<'r> {
     pub commit: CommitInfo,
     /// Author name only: e-mail addresses are personal data and never leave this module.
     pub author: String,
-    pub changes: Vec<FileChange>,
-    /// Rename detection could not run (missing blobs in a partial clone): renames show as delete + add.
-    pub renames_unknown: bool,
+    /// The parents the walk goes on to (only the first one in first-parent mode).
+    pub parents: Vec<String>,
+    /// How many parents the commit has in the repository (more than one for a merge).
+    pub parent_count: usize,
+    repo: &'r Repository,
+    tree: git2::Tree<'r>,
+    parent_tree: Option<git2::Tree<'r>>,
+}
+
+impl fmt::Debug for WalkCommit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WalkCommit")
+            .field("commit", &self.commit.id)
+            .field("parents", &self.parents)
+            .finish()
+    }
+}
+
+impl WalkCommit<'_> {
+    /// The files of `scope` that differ between the commit's first parent (or nothing, for a root
+    /// commit) and the commit itself.
+    pub fn changes(&self, scope: DiffScope<'_>) -> Result<Vec<FileChange>, Error> {
+        let mut options = git2::DiffOptions::new();
+        options.skip_binary_check(true);
+        match scope {
+            DiffScope::Folder("") => {}
+            DiffScope::Folder(folder) => {
+                options.pathspec(format!("{folder}/"));
+                options.disable_pathspec_match(true);
+            }
+            // A few files: compare their entries in both trees, without a diff's set-up cost.
+            DiffScope::Paths(paths) => {
+                let blob = |tree: Option<&git2::Tree<'_>>, path: &str| {
+                    let entry = tree?.get_path(Path::new(path)).ok()?;
+                    (entry.kind() == Some(git2::ObjectType::Blob))
+                        .then(|| ObjectId::from_oid(entry.id()))
+                };
+                let mut changes = Vec::new();
+                for path in paths {
+                    let old = blob(self.parent_tree.as_ref(), path);
+                    let new = blob(Some(&self.tree), path);
+                    let status = match (old, new) {
+                        (None, Some(_)) => ChangeStatus::Added,
+                        (Some(_), None) => ChangeStatus::Deleted,
+                        (Some(a), Some(b)) if a != b => ChangeStatus::Modified,
+                        _ => continue,
+                    };
+                    changes.push(FileChange {
+                        status,
+                        old_path: old.map(|_| path.clone()),
+                        new_path: new.map(|_| path.clone()),
+                        old_id: old,
+                        new_id: new,
+                    });
+                }
+                return Ok(changes);
+            }
+        }
+        let repo = &self.repo.repo;
+        let diff = repo
+            .diff_tree_to_tree(
+                self.parent_tree.as_ref(),
+                Some(&self.tree),
+                Some(&mut options),
+            )
+            .map_err(|e| git_error(&self.repo.path, &e))?;
+        Ok(diff.deltas().filter_map(file_change).collect())
+    }
 }
 
 /// Where a walk of the history stopped.
@@ -208,55 +293,91 @@ impl Repository {
         Some(size as u64)
     }
 
-    /// Walks the first-parent history from `commit_id`, newest first, with the files changed under
-    /// `folder` (`""` for all) and renames detected, calling `visit` for each commit.
-    pub fn walk_first_parent(
+    /// Walks the history from `commit_id`, newest first (children before parents), calling
+    /// `visit` for each commit; `visit` asks each commit for the changes it needs.
+    pub fn walk_history(
         &self,
         commit_id: &str,
-        folder: &str,
-        mut visit: impl FnMut(CommitChanges),
+        mode: WalkMode,
+        mut visit: impl FnMut(&WalkCommit<'_>) -> Result<(), Error>,
     ) -> Result<HistoryEnd, Error> {
-        let mut commit = self.commit(commit_id)?;
-        let mut options = git2::DiffOptions::new();
-        if !folder.is_empty() {
-            options.pathspec(format!("{folder}/"));
-        }
-        options.skip_binary_check(true);
-        loop {
+        skip_hash_verification();
+        let start = self.commit(commit_id)?;
+        let shallow = self.repo.is_shallow();
+        let mut end = HistoryEnd::Root;
+        let mut step = |commit: &git2::Commit<'_>| -> Result<(), Error> {
             let parent = commit.parent(0).ok();
-            let new_tree = commit.tree().map_err(|e| git_error(&self.path, &e))?;
-            let old_tree = match &parent {
-                Some(parent) => Some(parent.tree().map_err(|e| git_error(&self.path, &e))?),
-                None => None,
+            let parent_count = commit.parent_count();
+            if parent.is_none() && shallow && end == HistoryEnd::Root {
+                end = HistoryEnd::Shallow {
+                    commit: commit.id().to_string(),
+                };
+            }
+            let parents = match (mode, &parent) {
+                (_, None) => Vec::new(),
+                (WalkMode::FirstParent, Some(parent)) => vec![parent.id().to_string()],
+                (WalkMode::AllCommits, Some(_)) => {
+                    commit.parent_ids().map(|id| id.to_string()).collect()
+                }
             };
-            let mut diff = self
-                .repo
-                .diff_tree_to_tree(old_tree.as_ref(), Some(&new_tree), Some(&mut options))
-                .map_err(|e| git_error(&self.path, &e))?;
-            let mut find = git2::DiffFindOptions::new();
-            find.renames(true);
-            let renames_unknown = diff.find_similar(Some(&mut find)).is_err();
-            let changes = diff.deltas().filter_map(file_change).collect();
             let time = commit.committer().when();
-            visit(CommitChanges {
+            let walked = WalkCommit {
                 commit: CommitInfo {
                     id: commit.id().to_string(),
                     time: time.seconds(),
                     offset_minutes: time.offset_minutes(),
                 },
                 author: String::from_utf8_lossy(commit.author().name_bytes()).into_owned(),
-                changes,
-                renames_unknown,
-            });
-            match parent {
-                Some(parent) => commit = parent,
-                None if self.repo.is_shallow() => {
-                    return Ok(HistoryEnd::Shallow {
-                        commit: commit.id().to_string(),
-                    })
+                parents,
+                parent_count,
+                repo: self,
+                tree: commit.tree().map_err(|e| git_error(&self.path, &e))?,
+                parent_tree: match &parent {
+                    Some(parent) => Some(parent.tree().map_err(|e| git_error(&self.path, &e))?),
+                    None => None,
+                },
+            };
+            visit(&walked)
+        };
+        match mode {
+            WalkMode::FirstParent => {
+                let mut commit = start;
+                loop {
+                    step(&commit)?;
+                    match commit.parent(0) {
+                        Ok(parent) => commit = parent,
+                        Err(_) => break,
+                    }
                 }
-                None => return Ok(HistoryEnd::Root),
             }
+            WalkMode::AllCommits => {
+                let mut walk = self.repo.revwalk().map_err(|e| git_error(&self.path, &e))?;
+                walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
+                    .map_err(|e| git_error(&self.path, &e))?;
+                walk.push(start.id())
+                    .map_err(|e| git_error(&self.path, &e))?;
+                for id in walk {
+                    let id = id.map_err(|e| git_error(&self.path, &e))?;
+                    let commit = self
+                        .repo
+                        .find_commit(id)
+                        .map_err(|e| git_error(&self.path, &e))?;
+                    step(&commit)?;
+                }
+            }
+        }
+        Ok(end)
+    }
+
+    /// The bytes of a page version met by a history walk, by its blob id in hex.
+    pub fn read_version(&self, blob: &str) -> Result<Vec<u8>, MissingBlob> {
+        skip_hash_verification();
+        match git2::Oid::from_str(blob) {
+            Ok(oid) => self.read_blob(ObjectId::from_oid(oid)),
+            Err(error) => Err(MissingBlob {
+                id: ObjectId([0; 20]),
+                message: format!("`{blob}` is not an object id: {}", error.message()),
+            }),
         }
     }
 
@@ -272,6 +393,14 @@ impl Repository {
             .map_err(|error| missing(error.message().to_owned()))?;
         Ok(blob.content().to_vec())
     }
+}
+
+/// History walks read thousands of objects: libgit2 would hash each one again (with SHA-1
+/// collision detection) to check it matches its id, which `git log` and `git cat-file` do not do.
+/// The option is process-wide; livret only ever reads.
+fn skip_hash_verification() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| git2::opts::strict_hash_verification(false));
 }
 
 fn file_change(delta: git2::DiffDelta<'_>) -> Option<FileChange> {

@@ -1,36 +1,134 @@
-//! One walk of the first-parent history that follows every page through moves.
+//! One walk of the history that follows pages through moves, newest commit first.
+//!
+//! A page is known by its path at the built revision. Walking back, each commit's changes to the
+//! paths being followed are read (only those paths while few are followed, so following one page
+//! costs little more than walking the commits); when a followed path appears in a commit, the
+//! files that disappear in the same commit are candidates for where it came from: the same blob is
+//! a plain move, similar text a move with an edit (Git's rename detection is not used: it is
+//! costly, misses moves with larger edits, and fails on partial clones).
 
-use crate::git::{ChangeStatus, CommitChanges, HistoryEnd, Repository};
+use crate::git::{ChangeStatus, DiffScope, FileChange, HistoryEnd, ObjectId, Repository, WalkMode};
 use crate::links::nfc;
 use crate::{Error, LoadOptions};
 use livret_model::{Book, Diagnostic, History, PageChange, PageHistory, PageVersion};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-/// Reads the history of every page of `book` (published or orphan) in one walk, newest first.
+/// Below this many followed paths, diffs are limited to those paths.
+const NARROW_LIMIT: usize = 32;
+/// Word similarity above which a file that disappears and one that appears are one page moved.
+const MOVE_SIMILARITY: f64 = 0.5;
+/// The same, when the names say it is the same page (same file name, or `x.md` and `x/README.md`).
+const MOVE_SIMILARITY_SAME_NAME: f64 = 0.3;
+
+/// How to walk the history.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryOptions {
+    /// First-parent history (the default) or every commit.
+    pub mode: WalkMode,
+    /// Pages to follow, by path in the book at the built revision; `None` for every page
+    /// (published or orphan).
+    pub pages: Option<Vec<String>>,
+}
+
+/// Reads the history of every page of `book` (published or orphan) in one first-parent walk.
 pub fn history(options: &LoadOptions, book: &Book) -> Result<(History, Vec<Diagnostic>), Error> {
+    history_with(options, book, &HistoryOptions::default())
+}
+
+/// Reads the history of the chosen pages of `book` in one walk, newest first. Never stops on a
+/// missing object: the moves it hides are reported as diagnostics.
+pub fn history_with(
+    options: &LoadOptions,
+    book: &Book,
+    walk: &HistoryOptions,
+) -> Result<(History, Vec<Diagnostic>), Error> {
     let repository = Repository::open(&options.repository)?;
     let root = book.meta.root.as_str();
-    let paths = book
-        .pages
-        .iter()
-        .map(|page| page.path.clone())
-        .chain(book.orphans.iter().cloned());
-    let mut tracker = Tracker::new(root, paths);
+    let wanted: Vec<String> = match &walk.pages {
+        Some(pages) => pages.iter().map(|page| nfc(page)).collect(),
+        None => book
+            .pages
+            .iter()
+            .map(|page| page.path.clone())
+            .chain(book.orphans.iter().cloned())
+            .collect(),
+    };
+    let mut tracker = Tracker::new(root);
     let mut diagnostics = Vec::new();
-    let end = repository.walk_first_parent(&book.meta.revision.id, root, |commit| {
-        if commit.renames_unknown {
+    // Stored paths of the wanted pages at the built revision (they may be NFD in Git).
+    let mut initial = BTreeMap::new();
+    for entry in repository.tree_entries(&book.meta.revision.id)? {
+        if let Some(path) = tracker.book_path(&entry.path) {
+            if wanted.contains(&path) {
+                let page = tracker.page(&path);
+                initial.insert(entry.path, page);
+            }
+        }
+    }
+    for path in &wanted {
+        if !tracker.names.contains(path) {
             diagnostics.push(
-                Diagnostic::warning("missing-blob", format!("renames in commit {} could not be detected (objects are missing); moved pages may look new", short(&commit.commit.id)))
-                    .with_help("fetch the missing objects, e.g. `git fetch --refetch`"),
+                Diagnostic::warning(
+                    "unknown-page",
+                    format!("`{path}` is not a page of the book at this revision; its history is not read"),
+                )
+                .with_help("name pages by their path in the book, e.g. `culture/valeurs.md`"),
             );
         }
-        tracker.record(commit);
+    }
+    let mut pending: HashMap<String, State> = HashMap::new();
+    let mut first = Some(initial);
+    let end = repository.walk_history(&book.meta.revision.id, walk.mode, |commit| {
+        tracker.commits += 1;
+        let mut state = match first.take() {
+            Some(initial) => initial,
+            None => pending.remove(&commit.commit.id).unwrap_or_default(),
+        };
+        let is_merge = commit.parent_count > 1 && walk.mode == WalkMode::AllCommits;
+        if !state.is_empty() && !is_merge {
+            let changes = if state.len() <= NARROW_LIMIT {
+                let paths: Vec<String> = state.keys().cloned().collect();
+                let narrow = commit.changes(DiffScope::Paths(&paths))?;
+                let needs_all = narrow
+                    .iter()
+                    .any(|c| matches!(c.status, ChangeStatus::Added | ChangeStatus::Modified));
+                if needs_all {
+                    commit.changes(DiffScope::Folder(root))?
+                } else {
+                    narrow
+                }
+            } else {
+                commit.changes(DiffScope::Folder(root))?
+            };
+            let step = tracker.step(&repository, &mut state, &changes, &mut diagnostics);
+            for (page, blob, path, change) in step {
+                tracker.record(page, commit, path, blob, change);
+            }
+        }
+        // The state before this commit is the state after each of its parents.
+        let parents = &commit.parents;
+        for (index, parent) in parents.iter().enumerate() {
+            let given = if index + 1 == parents.len() {
+                std::mem::take(&mut state)
+            } else {
+                state.clone()
+            };
+            let slot = pending.entry(parent.clone()).or_default();
+            if slot.is_empty() {
+                *slot = given;
+            } else {
+                for (path, page) in given {
+                    slot.entry(path).or_insert(page);
+                }
+            }
+        }
+        Ok(())
     })?;
     let mut history = tracker.finish();
     if let HistoryEnd::Shallow { commit } = end {
         diagnostics.push(
-            Diagnostic::warning("shallow-history", format!("the repository is a shallow clone: history stops at commit {}, so older dates and authors are unknown", short(&commit)))
-                .with_help("fetch the whole history with `git fetch --unshallow`"),
+            Diagnostic::warning("shallow-history", format!("the repository is a shallow clone: history stops at commit {}, so older dates, authors and versions are unknown", short(&commit)))
+                .with_help("fetch the whole history with `git fetch --unshallow` (or a deeper one with `git fetch --deepen=N`)"),
         );
         history.shallow_boundary = Some(commit);
     }
@@ -41,91 +139,307 @@ fn short(id: &str) -> &str {
     id.get(..10).unwrap_or(id)
 }
 
-/// Follows page identities backwards through the commits: a page is known by its path at the
-/// built revision, and each rename met on the way back gives it its older path.
+/// Followed paths before (or after) a commit: stored repository path to page index.
+type State = BTreeMap<String, usize>;
+
+/// What a commit did to one followed page: page, new blob, new book path, kind of change.
+type Step = (usize, ObjectId, String, PageChange);
+
 struct Tracker {
     prefix: String,
-    /// Path (in the book, at the commit being read) to the page's path at the built revision.
-    identity: HashMap<String, String>,
-    pages: HashMap<String, PageHistory>,
+    /// Page paths at the built revision, by index.
+    names: Vec<String>,
+    pages: Vec<PageHistory>,
     commits: usize,
 }
 
 impl Tracker {
-    fn new(root: &str, paths: impl Iterator<Item = String>) -> Self {
+    fn new(root: &str) -> Self {
         let prefix = if root.is_empty() {
             String::new()
         } else {
             format!("{root}/")
         };
-        let identity: HashMap<String, String> = paths.map(|path| (path.clone(), path)).collect();
-        let pages = identity
-            .keys()
-            .map(|path| (path.clone(), PageHistory::default()))
-            .collect();
         Tracker {
             prefix,
-            identity,
-            pages,
+            names: Vec::new(),
+            pages: Vec::new(),
             commits: 0,
         }
     }
 
+    fn page(&mut self, path: &str) -> usize {
+        if let Some(index) = self.names.iter().position(|name| name == path) {
+            return index;
+        }
+        self.names.push(path.to_owned());
+        self.pages.push(PageHistory::default());
+        self.names.len() - 1
+    }
+
     /// The path in the book of a repository path, for Markdown files inside the book.
-    fn book_path(&self, path: Option<&String>) -> Option<String> {
-        let relative = path?.strip_prefix(&self.prefix)?;
+    fn book_path(&self, path: &str) -> Option<String> {
+        let relative = path.strip_prefix(&self.prefix)?;
         relative.ends_with(".md").then(|| nfc(relative))
     }
 
-    fn record(&mut self, commit: CommitChanges) {
-        self.commits += 1;
-        for change in &commit.changes {
-            let new_path = self.book_path(change.new_path.as_ref());
-            let old_path = self.book_path(change.old_path.as_ref());
-            let (Some(new_path), Some(blob)) = (new_path, change.new_id) else {
+    /// Applies a commit's changes to the followed paths (turning the state after the commit into
+    /// the state before it) and says what happened to each followed page.
+    fn step(
+        &self,
+        repository: &Repository,
+        state: &mut State,
+        changes: &[FileChange],
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Vec<Step> {
+        let mut blobs = Blobs::new(repository);
+        // Files that disappear in this commit: where an appearing page may come from.
+        let mut gone: Vec<(&str, ObjectId)> = changes
+            .iter()
+            .filter(|c| c.status == ChangeStatus::Deleted)
+            .filter_map(|c| Some((c.old_path.as_deref()?, c.old_id?)))
+            .filter(|(path, _)| self.book_path(path).is_some() && !state.contains_key(*path))
+            .collect();
+        let mut steps = Vec::new();
+        let mut renamed: Vec<(String, String, usize)> = Vec::new();
+        for change in changes {
+            let (Some(path), Some(blob)) = (change.new_path.as_deref(), change.new_id) else {
                 continue;
             };
-            let Some(page) = self.identity.get(&new_path).cloned() else {
+            let Some(&page) = state.get(path) else {
                 continue;
             };
-            let kind = match (change.status, old_path) {
-                (ChangeStatus::Modified, _) => PageChange::Edited,
-                (ChangeStatus::Renamed, Some(from)) if from != new_path => {
-                    self.identity.remove(&new_path);
-                    self.identity.insert(from.clone(), page.clone());
-                    if change.old_id == change.new_id {
-                        PageChange::Moved { from }
-                    } else {
-                        PageChange::MovedAndEdited { from }
+            let Some(book_path) = self.book_path(path) else {
+                continue;
+            };
+            let kind = match change.status {
+                ChangeStatus::Added => {
+                    match self.source(&mut blobs, path, blob, &gone, None, diagnostics) {
+                        Some((index, same)) => {
+                            let (from_path, _) = gone.remove(index);
+                            renamed.push((path.to_owned(), from_path.to_owned(), page));
+                            let from = self.book_path(from_path).unwrap_or_default();
+                            if same {
+                                PageChange::Moved { from }
+                            } else {
+                                PageChange::MovedAndEdited { from }
+                            }
+                        }
+                        None => {
+                            renamed.push((path.to_owned(), String::new(), page));
+                            PageChange::Created
+                        }
                     }
                 }
-                (ChangeStatus::Renamed, _) => PageChange::Edited,
-                // Added, or moved in from outside the book: before this commit the page did not exist.
-                _ => {
-                    self.identity.remove(&new_path);
-                    PageChange::Created
+                ChangeStatus::Modified | ChangeStatus::Renamed
+                    if !gone.is_empty() && may_be_replaced(path, &gone) =>
+                {
+                    // A file that disappears may have replaced this one (a move onto a folder's README).
+                    let old = change.old_id;
+                    match self.source(&mut blobs, path, blob, &gone, old, diagnostics) {
+                        Some((index, _)) => {
+                            let (from_path, _) = gone.remove(index);
+                            renamed.push((path.to_owned(), from_path.to_owned(), page));
+                            PageChange::MovedAndEdited {
+                                from: self.book_path(from_path).unwrap_or_default(),
+                            }
+                        }
+                        None => PageChange::Edited,
+                    }
                 }
+                ChangeStatus::Modified | ChangeStatus::Renamed => PageChange::Edited,
+                ChangeStatus::Deleted => continue,
             };
-            let version = PageVersion {
+            steps.push((page, blob, book_path, kind));
+        }
+        for (path, from, page) in renamed {
+            state.remove(&path);
+            if !from.is_empty() {
+                state.insert(from, page);
+            }
+        }
+        steps
+    }
+
+    /// Which file that disappears in the commit the page at `path` (now `blob`) comes from, and
+    /// whether it is the very same text. With `replaced` (the page's own previous blob), only a
+    /// file clearly closer than that previous text counts.
+    fn source(
+        &self,
+        blobs: &mut Blobs<'_>,
+        path: &str,
+        blob: ObjectId,
+        gone: &[(&str, ObjectId)],
+        replaced: Option<ObjectId>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<(usize, bool)> {
+        if replaced.is_none() {
+            if let Some(index) = gone.iter().position(|(_, id)| *id == blob) {
+                return Some((index, true));
+            }
+        }
+        let new_text = blobs.words(blob, path, diagnostics)?;
+        let floor = match replaced {
+            Some(old) => {
+                let old_text = blobs.words(old, path, diagnostics)?;
+                let kept = similarity(&new_text, &old_text);
+                if kept >= MOVE_SIMILARITY {
+                    return None;
+                }
+                kept + 0.2
+            }
+            None => 0.0,
+        };
+        let mut best: Option<(usize, f64)> = None;
+        for (index, (old_path, id)) in gone.iter().enumerate() {
+            let Some(old_text) = blobs.words(*id, old_path, diagnostics) else {
+                continue;
+            };
+            let score = similarity(&new_text, &old_text);
+            let threshold = if same_name(path, old_path) {
+                MOVE_SIMILARITY_SAME_NAME
+            } else {
+                MOVE_SIMILARITY
+            };
+            if score >= threshold && score >= floor && best.is_none_or(|(_, s)| score > s) {
+                best = Some((index, score));
+            }
+        }
+        best.map(|(index, _)| (index, false))
+    }
+
+    fn record(
+        &mut self,
+        page: usize,
+        commit: &crate::git::WalkCommit<'_>,
+        path: String,
+        blob: ObjectId,
+        change: PageChange,
+    ) {
+        if let Some(history) = self.pages.get_mut(page) {
+            history.versions.push(PageVersion {
                 commit: commit.commit.id.clone(),
                 time: commit.commit.time,
                 offset_minutes: commit.commit.offset_minutes,
                 author: commit.author.clone(),
-                path: new_path,
+                path,
                 blob: blob.to_string(),
-                change: kind,
-            };
-            if let Some(history) = self.pages.get_mut(&page) {
-                history.versions.push(version);
-            }
+                change,
+            });
         }
     }
 
     fn finish(self) -> History {
         History {
-            pages: self.pages.into_iter().collect(),
+            pages: self.names.into_iter().zip(self.pages).collect(),
             commits: self.commits,
             shallow_boundary: None,
         }
+    }
+}
+
+/// Whether a page modified in a commit may in fact have been replaced by a file that disappears
+/// in it: only a folder's README, or a page named like one of those files (reading every modified
+/// page in every commit that deletes a file would cost a walk of all pages dearly).
+fn may_be_replaced(path: &str, gone: &[(&str, ObjectId)]) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.eq_ignore_ascii_case("README.md") || gone.iter().any(|(old, _)| same_name(path, old))
+}
+
+/// `a/b/x.md` and `c/x.md`, or `x.md` and `x/README.md`: names that say it is the same page.
+fn same_name(a: &str, b: &str) -> bool {
+    fn stem(path: &str) -> &str {
+        let path = path.strip_suffix(".md").unwrap_or(path);
+        let path = path
+            .strip_suffix("/README")
+            .or_else(|| path.strip_suffix("/readme"))
+            .unwrap_or(path);
+        path.rsplit('/').next().unwrap_or(path)
+    }
+    let (a, b) = (stem(a), stem(b));
+    !a.is_empty() && nfc(a).to_lowercase() == nfc(b).to_lowercase()
+}
+
+/// Word counts of blobs read during one commit; missing blobs are reported once.
+struct Blobs<'r> {
+    repository: &'r Repository,
+    words: HashMap<ObjectId, Option<HashMap<String, u32>>>,
+}
+
+impl<'r> Blobs<'r> {
+    fn new(repository: &'r Repository) -> Self {
+        Blobs {
+            repository,
+            words: HashMap::new(),
+        }
+    }
+
+    fn words(
+        &mut self,
+        id: ObjectId,
+        path: &str,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Option<HashMap<String, u32>> {
+        if let Some(words) = self.words.get(&id) {
+            return words.clone();
+        }
+        let words = match self.repository.read_blob(id) {
+            Ok(bytes) => Some(word_counts(&String::from_utf8_lossy(&bytes))),
+            Err(missing) => {
+                diagnostics.push(
+                    Diagnostic::warning("missing-blob", format!("object {} is missing ({}), so livret cannot tell whether a page moved from or to here; its older history may not be followed", missing.id, missing.message))
+                        .with_help("fetch the missing objects, e.g. `git fetch --refetch` or clone without --filter")
+                        .at(path, None, None),
+                );
+                None
+            }
+        };
+        self.words.insert(id, words.clone());
+        words
+    }
+}
+
+fn word_counts(text: &str) -> HashMap<String, u32> {
+    let mut counts = HashMap::new();
+    for word in text.split_whitespace() {
+        *counts.entry(word.to_owned()).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Dice coefficient of two multisets of words: 1 for the same words, 0 for none in common.
+fn similarity(a: &HashMap<String, u32>, b: &HashMap<String, u32>) -> f64 {
+    let total: u32 = a.values().sum::<u32>() + b.values().sum::<u32>();
+    if total == 0 {
+        return 1.0;
+    }
+    let common: u32 = a
+        .iter()
+        .map(|(word, count)| (*count).min(b.get(word).copied().unwrap_or(0)))
+        .sum();
+    f64::from(2 * common) / f64::from(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similarity_counts_shared_words() {
+        let a = word_counts("un deux trois quatre");
+        let b = word_counts("un deux trois cinq");
+        assert!((similarity(&a, &b) - 0.75).abs() < 1e-9);
+        assert_eq!(similarity(&a, &a), 1.0);
+        assert_eq!(similarity(&a, &word_counts("six")), 0.0);
+    }
+
+    #[test]
+    fn names_of_the_same_page() {
+        assert!(same_name(
+            "content/valeurs.md",
+            "content/culture/valeurs.md"
+        ));
+        assert!(same_name("valeurs.md", "valeurs/README.md"));
+        assert!(!same_name("valeurs.md", "outils.md"));
     }
 }

@@ -15,17 +15,20 @@ mod parse;
 mod pipeline;
 mod summary;
 mod text;
+mod versions;
 
 pub use assets::{read_assets, MAX_ASSET_BYTES};
 pub use config::{GitbookLayout, SETTINGS_FILE};
 pub use error::Error;
-pub use history::history;
+pub use git::WalkMode;
+pub use history::{history, history_with, HistoryOptions};
 pub use links::{slug, BookIndex};
 pub use load::{load, LoadOptions, Loaded};
 pub use markdown::AnchoredLink;
 pub use parse::{parse_page, Library, ParsedPage};
 pub use pipeline::{run_exporters, ExportOutcome};
 pub use text::repair_mojibake;
+pub use versions::parse_versions;
 
 /// Bumped whenever parsing the same text may give a different model (cache key for parsed pages).
 pub const PARSER_VERSION: u32 = 1;
