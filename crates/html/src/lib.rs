@@ -362,10 +362,14 @@ impl<'a> Renderer<'a> {
             Block::ContentRef { target, label } => {
                 let text = plain_text(label);
                 let raw = target.raw.trim_end_matches('/');
+                let last = raw.rsplit('/').next().unwrap_or(raw);
                 let title = match &target.target {
-                    // GitBook shows the page's title; the label is often just the file name.
+                    // GitBook shows the page's title; the label is often just the file or folder name.
                     Target::Page { path, .. }
-                        if text.trim().is_empty() || text == raw || text == *path =>
+                        if text.trim().is_empty()
+                            || text == raw
+                            || text == last
+                            || text == *path =>
                     {
                         self.links.page_title(path)
                     }

@@ -633,6 +633,18 @@ fn content_refs() {
         ]),
         "<p class=\"content-ref\"><a href=\"https://site.test/autre\">Autre page</a></p>".repeat(2)
     );
+    // GitBook's default label for a folder link is the folder's name: the page's title too.
+    let folder = xref(
+        "../equipe/",
+        Target::Page {
+            path: "autre.md".to_owned(),
+            anchor: None,
+        },
+    );
+    assert_eq!(
+        render(vec![content_ref(folder, "equipe")]),
+        "<p class=\"content-ref\"><a href=\"https://site.test/autre\">Autre page</a></p>"
+    );
     assert_eq!(
         render(vec![content_ref(page("inconnue.md"), "")]),
         "<p class=\"content-ref\"><a href=\"https://site.test/inconnue\">inconnue.md</a></p>"
