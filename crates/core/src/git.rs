@@ -61,8 +61,6 @@ pub enum ChangeStatus {
     Added,
     Deleted,
     Modified,
-    /// Only when Git's own rename detection ran; history walks detect moves themselves.
-    Renamed,
 }
 
 /// One changed file; `old_*` are absent for additions, `new_*` for deletions.
@@ -122,15 +120,9 @@ impl WalkCommit<'_> {
     /// The files of `scope` that differ between the commit's first parent (or nothing, for a root
     /// commit) and the commit itself.
     pub fn changes(&self, scope: DiffScope<'_>) -> Result<Vec<FileChange>, Error> {
-        let mut options = git2::DiffOptions::new();
-        options.skip_binary_check(true);
-        match scope {
-            DiffScope::Folder("") => {}
-            DiffScope::Folder(folder) => {
-                options.pathspec(format!("{folder}/"));
-                options.disable_pathspec_match(true);
-            }
-            // A few files: compare their entries in both trees, without a diff's set-up cost.
+        let folder = match scope {
+            DiffScope::Folder(folder) => folder,
+            // A few files: compare their entries in both trees, without walking the rest.
             DiffScope::Paths(paths) => {
                 let blob = |tree: Option<&git2::Tree<'_>>, path: &str| {
                     let entry = tree?.get_path(Path::new(path)).ok()?;
@@ -141,33 +133,113 @@ impl WalkCommit<'_> {
                 for path in paths {
                     let old = blob(self.parent_tree.as_ref(), path);
                     let new = blob(Some(&self.tree), path);
-                    let status = match (old, new) {
-                        (None, Some(_)) => ChangeStatus::Added,
-                        (Some(_), None) => ChangeStatus::Deleted,
-                        (Some(a), Some(b)) if a != b => ChangeStatus::Modified,
-                        _ => continue,
-                    };
-                    changes.push(FileChange {
-                        status,
-                        old_path: old.map(|_| path.clone()),
-                        new_path: new.map(|_| path.clone()),
-                        old_id: old,
-                        new_id: new,
-                    });
+                    if let Some(change) = FileChange::between(path, old, new) {
+                        changes.push(change);
+                    }
                 }
                 return Ok(changes);
             }
-        }
+        };
         let repo = &self.repo.repo;
-        let diff = repo
-            .diff_tree_to_tree(
-                self.parent_tree.as_ref(),
-                Some(&self.tree),
-                Some(&mut options),
-            )
+        let subtree = |tree: Option<&git2::Tree<'_>>| -> Option<git2::Oid> {
+            let tree = tree?;
+            if folder.is_empty() {
+                return Some(tree.id());
+            }
+            tree.get_path(Path::new(folder))
+                .ok()
+                .map(|entry| entry.id())
+        };
+        let subtree = |tree| subtree(tree).and_then(|id| repo.find_tree(id).ok());
+        let old = subtree(self.parent_tree.as_ref());
+        let new = subtree(Some(&self.tree));
+        let prefix = if folder.is_empty() {
+            String::new()
+        } else {
+            format!("{folder}/")
+        };
+        let mut changes = Vec::new();
+        compare_trees(repo, old.as_ref(), new.as_ref(), &prefix, &mut changes)
             .map_err(|e| git_error(&self.repo.path, &e))?;
-        Ok(diff.deltas().filter_map(file_change).collect())
+        Ok(changes)
     }
+}
+
+impl FileChange {
+    /// The change from `old` to `new` at one path, if there is one.
+    fn between(path: &str, old: Option<ObjectId>, new: Option<ObjectId>) -> Option<FileChange> {
+        let status = match (old, new) {
+            (None, Some(_)) => ChangeStatus::Added,
+            (Some(_), None) => ChangeStatus::Deleted,
+            (Some(a), Some(b)) if a != b => ChangeStatus::Modified,
+            _ => return None,
+        };
+        Some(FileChange {
+            status,
+            old_path: old.map(|_| path.to_owned()),
+            new_path: new.map(|_| path.to_owned()),
+            old_id: old,
+            new_id: new,
+        })
+    }
+}
+
+/// The files that differ between two trees. Subtrees with the same id are skipped without being
+/// read, so a commit that changes one page costs a few tree reads (libgit2's diff costs 4x more).
+fn compare_trees(
+    repo: &git2::Repository,
+    old: Option<&git2::Tree<'_>>,
+    new: Option<&git2::Tree<'_>>,
+    prefix: &str,
+    out: &mut Vec<FileChange>,
+) -> Result<(), git2::Error> {
+    type Entry = (git2::Oid, bool);
+    let entries = |tree: Option<&git2::Tree<'_>>| -> std::collections::BTreeMap<Vec<u8>, Entry> {
+        tree.map(|tree| {
+            tree.iter()
+                .filter_map(|entry| match entry.kind() {
+                    Some(git2::ObjectType::Tree) => {
+                        Some((entry.name_bytes().to_vec(), (entry.id(), true)))
+                    }
+                    Some(git2::ObjectType::Blob) => {
+                        Some((entry.name_bytes().to_vec(), (entry.id(), false)))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let (old_entries, new_entries) = (entries(old), entries(new));
+    let names: std::collections::BTreeSet<&Vec<u8>> =
+        old_entries.keys().chain(new_entries.keys()).collect();
+    for name in names {
+        let (before, after) = (old_entries.get(name), new_entries.get(name));
+        if before == after {
+            continue;
+        }
+        let path = format!("{prefix}{}", String::from_utf8_lossy(name));
+        let tree = |entry: Option<&Entry>| match entry {
+            Some((id, true)) => repo.find_tree(*id).map(Some),
+            _ => Ok(None),
+        };
+        let (old_tree, new_tree) = (tree(before)?, tree(after)?);
+        if old_tree.is_some() || new_tree.is_some() {
+            compare_trees(
+                repo,
+                old_tree.as_ref(),
+                new_tree.as_ref(),
+                &format!("{path}/"),
+                out,
+            )?;
+        }
+        let blob = |entry: Option<&Entry>| match entry {
+            Some((id, false)) => Some(ObjectId::from_oid(*id)),
+            _ => None,
+        };
+        out.extend(FileChange::between(&path, blob(before), blob(after)));
+    }
+    Ok(())
 }
 
 /// Where a walk of the history stopped.
@@ -401,34 +473,6 @@ impl Repository {
 fn skip_hash_verification() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| git2::opts::strict_hash_verification(false));
-}
-
-fn file_change(delta: git2::DiffDelta<'_>) -> Option<FileChange> {
-    let status = match delta.status() {
-        git2::Delta::Added | git2::Delta::Copied => ChangeStatus::Added,
-        git2::Delta::Deleted => ChangeStatus::Deleted,
-        git2::Delta::Modified | git2::Delta::Typechange => ChangeStatus::Modified,
-        git2::Delta::Renamed => ChangeStatus::Renamed,
-        _ => return None,
-    };
-    let side = |file: git2::DiffFile<'_>, present: bool| {
-        let path = file
-            .path_bytes()
-            .map(|p| String::from_utf8_lossy(p).into_owned());
-        present
-            .then_some(path)
-            .flatten()
-            .map(|path| (path, ObjectId::from_oid(file.id())))
-    };
-    let old = side(delta.old_file(), status != ChangeStatus::Added);
-    let new = side(delta.new_file(), status != ChangeStatus::Deleted);
-    Some(FileChange {
-        status,
-        old_path: old.as_ref().map(|(p, _)| p.clone()),
-        old_id: old.map(|(_, id)| id),
-        new_path: new.as_ref().map(|(p, _)| p.clone()),
-        new_id: new.map(|(_, id)| id),
-    })
 }
 
 fn git_error(path: &Path, error: &git2::Error) -> Error {

@@ -12,6 +12,7 @@ use crate::links::nfc;
 use crate::{Error, LoadOptions};
 use livret_model::{Book, Diagnostic, History, PageChange, PageHistory, PageVersion};
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 /// Below this many followed paths, diffs are limited to those paths.
 const NARROW_LIMIT: usize = 32;
@@ -231,9 +232,7 @@ impl Tracker {
                         }
                     }
                 }
-                ChangeStatus::Modified | ChangeStatus::Renamed
-                    if !gone.is_empty() && may_be_replaced(path, &gone) =>
-                {
+                ChangeStatus::Modified if !gone.is_empty() && may_be_replaced(path, &gone) => {
                     // A file that disappears may have replaced this one (a move onto a folder's README).
                     let old = change.old_id;
                     match self.source(&mut blobs, path, blob, &gone, old, diagnostics) {
@@ -247,7 +246,7 @@ impl Tracker {
                         None => PageChange::Edited,
                     }
                 }
-                ChangeStatus::Modified | ChangeStatus::Renamed => PageChange::Edited,
+                ChangeStatus::Modified => PageChange::Edited,
                 ChangeStatus::Deleted => continue,
             };
             steps.push((page, blob, book_path, kind));
@@ -273,6 +272,10 @@ impl Tracker {
         replaced: Option<ObjectId>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Option<(usize, bool)> {
+        // Nothing disappeared in this commit: the page cannot come from elsewhere.
+        if gone.is_empty() {
+            return None;
+        }
         if replaced.is_none() {
             if let Some(index) = gone.iter().position(|(_, id)| *id == blob) {
                 return Some((index, true));
@@ -363,7 +366,7 @@ fn same_name(a: &str, b: &str) -> bool {
 /// Word counts of blobs read during one commit; missing blobs are reported once.
 struct Blobs<'r> {
     repository: &'r Repository,
-    words: HashMap<ObjectId, Option<HashMap<String, u32>>>,
+    words: HashMap<ObjectId, Option<Rc<HashMap<String, u32>>>>,
 }
 
 impl<'r> Blobs<'r> {
@@ -379,12 +382,12 @@ impl<'r> Blobs<'r> {
         id: ObjectId,
         path: &str,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<HashMap<String, u32>> {
+    ) -> Option<Rc<HashMap<String, u32>>> {
         if let Some(words) = self.words.get(&id) {
             return words.clone();
         }
         let words = match self.repository.read_blob(id) {
-            Ok(bytes) => Some(word_counts(&String::from_utf8_lossy(&bytes))),
+            Ok(bytes) => Some(Rc::new(word_counts(&String::from_utf8_lossy(&bytes)))),
             Err(missing) => {
                 diagnostics.push(
                     Diagnostic::warning("missing-blob", format!("object {} is missing ({}), so livret cannot tell whether a page moved from or to here; its older history may not be followed", missing.id, missing.message))

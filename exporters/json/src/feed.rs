@@ -5,6 +5,7 @@ use livret_model::{
     Book, ExportContext, OutputFile, Page, PageHistory, Target, TocEntry, TocTarget, XRef,
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -71,9 +72,10 @@ pub fn feed_files(context: &ExportContext<'_>) -> Result<Vec<OutputFile>, serde_
     let site = Site::new(book);
     let tags = toc_tags(book);
     let empty = PageHistory::default();
+    // Rendering and sanitizing pages is the costly part: pages go side by side (order is kept).
     let mut items: Vec<Item> = book
         .pages
-        .iter()
+        .par_iter()
         .filter(|page| !page.front_matter.hidden)
         .map(|page| {
             let history = context

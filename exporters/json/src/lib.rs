@@ -77,13 +77,18 @@ impl Exporter for JsonExporter {
             diagnostics_summary: DiagnosticsSummary::of(&context.book.diagnostics),
             book: context.book,
         };
-        let mut book = serde_json::to_vec_pretty(&document).map_err(fail)?;
+        // book.json is for programs: compact. Written while the feed is built.
+        let (book, feed) = rayon::join(
+            || serde_json::to_vec(&document),
+            || feed::feed_files(context),
+        );
+        let mut book = book.map_err(fail)?;
         book.push(b'\n');
         let mut files = vec![OutputFile {
             name: "book.json".to_owned(),
             bytes: book,
         }];
-        files.extend(feed::feed_files(context).map_err(fail)?);
+        files.extend(feed.map_err(fail)?);
         Ok(files)
     }
 }
