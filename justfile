@@ -22,6 +22,10 @@ lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets -- -D warnings
 
-# Benchmarks on the generated 400-page handbook (figures are printed as a table).
-bench:
-    cargo bench -p livret-core --bench load
+# Install the peers the benchmarks compare against (pandoc, WeasyPrint).
+peers:
+    .ci/install-peers
+
+# Benchmarks on the generated 400-page handbook with 2,000 commits; each prints a table.
+bench: peers
+    cargo bench --workspace
