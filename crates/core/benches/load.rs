@@ -7,6 +7,7 @@
 //! does one load (or one floor pass) and prints its own `VmHWM`.
 
 use livret_core::{load, LoadOptions};
+use livret_handbook_gen::bench::{ms, row, target_dir};
 use livret_handbook_gen::{ensure_generated, Spec};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -126,17 +127,6 @@ fn child_peak_mib(mode: &str, path: &Path) -> Result<f64> {
         .ok_or_else(|| format!("the {mode} child printed no VmHWM: {stdout}"))
 }
 
-/// `target/` of this build: the executable is `target/<profile>/deps/load-<hash>`.
-fn target_dir() -> PathBuf {
-    let from_exe = std::env::current_exe().ok().and_then(|exe| {
-        let deps = exe.parent()?;
-        (deps.file_name()? == "deps")
-            .then(|| deps.parent()?.parent().map(Path::to_path_buf))
-            .flatten()
-    });
-    from_exe.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-}
-
 /// Wall-clock best and median of `RUNS` runs, and the mean CPU time (all threads) of one run.
 struct Timing {
     best: Duration,
@@ -174,22 +164,6 @@ fn cpu_time() -> Option<Duration> {
     let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
     // USER_HZ is 100 on Linux whatever the kernel's HZ.
     Some(Duration::from_millis(ticks * 10))
-}
-
-fn ms(duration: Duration) -> String {
-    format!("{:.1} ms", duration.as_secs_f64() * 1e3)
-}
-
-fn row(measure: &str, value: impl std::fmt::Display, target: &str, verdict: Option<bool>) {
-    let verdict = match verdict {
-        Some(true) => "ok",
-        Some(false) => "OVER TARGET",
-        None => "",
-    };
-    println!(
-        "| {measure:<36} | {:<20} | {target:<10} | {verdict:<6} |",
-        value.to_string()
-    );
 }
 
 fn parent() -> Result<()> {

@@ -4,6 +4,7 @@
 //! The same [`Spec`] always gives the same commits (same ids): text comes from a fixed word list and
 //! a seeded SplitMix64, signatures have pinned times. Objects are written to memory, then packed.
 
+pub mod bench;
 mod book;
 mod cache;
 mod words;

@@ -7,23 +7,18 @@
 //!   once, against reading all those blobs with `git cat-file --batch` (target: within 10x).
 //!
 //! `cargo bench -p livret-export-changelog --bench history`. The handbook is generated once into
-//! `target/bench-changelog-handbook/` and reused while the generator and its spec are unchanged.
+//! `target/bench-handbook/`, shared with the other benchmarks, and reused while the generator is unchanged.
 
 use livret_core::{history_with, load, parse_versions, HistoryOptions, LoadOptions, WalkMode};
 use livret_export_changelog::{build, render, Options, Output};
-use livret_handbook_gen::{ensure_generated, Spec};
+use livret_handbook_gen::bench::{git_log_name_status, ms, row, shared_handbook};
 use livret_model::{ExportContext, History};
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const SPEC: Spec = Spec {
-    pages: 400,
-    commits: 2000,
-    seed: 1,
-};
 const RUNS: usize = 7;
 const ONE_PAGE_TARGET: f64 = 4.0;
 const ALL_PAGES_TARGET: f64 = 10.0;
@@ -37,17 +32,6 @@ fn main() {
     }
 }
 
-/// `target/` of this build: the executable is `target/<profile>/deps/history-<hash>`.
-fn target_dir() -> PathBuf {
-    let from_exe = std::env::current_exe().ok().and_then(|exe| {
-        let deps = exe.parent()?;
-        (deps.file_name()? == "deps")
-            .then(|| deps.parent()?.parent().map(Path::to_path_buf))
-            .flatten()
-    });
-    from_exe.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-}
-
 /// Best and median wall-clock time of `RUNS` runs.
 fn time<T>(mut f: impl FnMut() -> Result<T>) -> Result<(Duration, Duration)> {
     let mut times = Vec::with_capacity(RUNS);
@@ -59,18 +43,6 @@ fn time<T>(mut f: impl FnMut() -> Result<T>) -> Result<(Duration, Duration)> {
     }
     times.sort();
     Ok((times[0], times[RUNS / 2]))
-}
-
-fn git_log(dir: &Path) -> Result<usize> {
-    let output = Command::new("git")
-        .args(["log", "-M", "--name-status", "--", "*.md"])
-        .current_dir(dir)
-        .output()
-        .map_err(|e| format!("running git log: {e}"))?;
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
-    Ok(output.stdout.len())
 }
 
 /// Reads every blob of `ids` through one `git cat-file --batch`; returns the bytes read.
@@ -100,22 +72,6 @@ fn cat_file(dir: &Path, ids: &str) -> Result<usize> {
     Ok(bytes.len())
 }
 
-fn ms(duration: Duration) -> String {
-    format!("{:.1} ms", duration.as_secs_f64() * 1e3)
-}
-
-fn row(measure: &str, value: impl std::fmt::Display, target: &str, verdict: Option<bool>) {
-    let verdict = match verdict {
-        Some(true) => "ok",
-        Some(false) => "OVER TARGET",
-        None => "",
-    };
-    println!(
-        "| {measure:<48} | {:<22} | {target:<8} | {verdict:<11} |",
-        value.to_string()
-    );
-}
-
 fn distinct_blobs(history: &History) -> BTreeSet<&str> {
     history
         .pages
@@ -125,8 +81,7 @@ fn distinct_blobs(history: &History) -> BTreeSet<&str> {
 }
 
 fn run() -> Result<()> {
-    let dir = target_dir().join("bench-changelog-handbook");
-    let origin = ensure_generated(&dir, &SPEC)?;
+    let (dir, origin) = shared_handbook()?;
     let options = LoadOptions::new(&dir);
     let load_start = Instant::now();
     let loaded = load(&options).map_err(|e| e.to_string())?;
@@ -193,7 +148,7 @@ fn run() -> Result<()> {
         pages: Some(vec![page.clone()]),
     };
 
-    let git_log_time = time(|| git_log(&dir))?;
+    let git_log_time = time(|| git_log_name_status(&dir))?;
     let one_walk = time(|| history_with(&options, book, &one).map_err(|e| e.to_string()))?;
     let one_changelog = time(|| {
         let (history, _) = history_with(&options, book, &one).map_err(|e| e.to_string())?;

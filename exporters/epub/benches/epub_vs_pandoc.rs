@@ -10,11 +10,11 @@
 //! Exits with status 1 when a target (20× faster than pandoc, under 150 MiB) is missed.
 
 use livret_core::{load, read_assets, LoadOptions};
-use livret_handbook_gen::{ensure_generated, Spec};
+use livret_handbook_gen::bench::{ms, shared_handbook, target_dir};
 use livret_model::ExportContext;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const RUNS: usize = 3;
 const SPEED_TARGET: f64 = 20.0;
@@ -35,17 +35,6 @@ fn main() {
             std::process::exit(1);
         }
     }
-}
-
-/// `target/` of this build: the executable is `target/<profile>/deps/epub_vs_pandoc-<hash>`.
-fn target_dir() -> PathBuf {
-    let from_exe = std::env::current_exe().ok().and_then(|exe| {
-        let deps = exe.parent()?;
-        (deps.file_name()? == "deps")
-            .then(|| deps.parent()?.parent().map(Path::to_path_buf))
-            .flatten()
-    });
-    from_exe.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
 }
 
 /// Builds the release `livret` binary and returns its path.
@@ -176,15 +165,9 @@ fn epubcheck(epub: &Path) -> Result<String> {
         .to_owned())
 }
 
-fn ms(duration: Duration) -> String {
-    format!("{:.0} ms", duration.as_secs_f64() * 1e3)
-}
-
 fn run() -> Result<bool> {
     let target = target_dir();
-    let spec = Spec::default();
-    let repository = target.join("bench-handbook");
-    let origin = ensure_generated(&repository, &spec)?;
+    let (repository, origin) = shared_handbook()?;
     let livret = build_livret(&target)?;
     let options = LoadOptions::new(&repository);
     let loaded = load(&options).map_err(|e| format!("loading the handbook: {e}"))?;
@@ -281,7 +264,7 @@ fn run() -> Result<bool> {
             .map(|p| std::fs::metadata(files.join(&p.path)).map_or(0, |m| m.len()))
             .sum::<u64>() as f64
             / 1e6,
-        spec.commits
+        livret_handbook_gen::Spec::default().commits
     );
     println!(
         "best of {RUNS} runs each, alternated; {}; {} CPU(s)",

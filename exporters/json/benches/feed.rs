@@ -6,10 +6,8 @@
 
 use livret_core::{history, load, LoadOptions};
 use livret_export_json::JsonExporter;
-use livret_handbook_gen::{ensure_generated, Spec};
+use livret_handbook_gen::bench::{git_log_name_status, shared_handbook};
 use livret_model::{ExportContext, Exporter};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 5;
@@ -23,9 +21,8 @@ fn main() {
 }
 
 fn run() -> Result<(), String> {
-    let dir = target_dir().join("bench-handbook");
-    let origin = ensure_generated(&dir, &Spec::default())?;
-    let floor = best(|| git_log(&dir))?;
+    let (dir, origin) = shared_handbook()?;
+    let floor = best(|| git_log_name_status(&dir).map(drop))?;
     let mut items = 0;
     let mut bytes = 0;
     let mut parts = [Duration::MAX; 3];
@@ -78,20 +75,6 @@ fn run() -> Result<(), String> {
     Ok(())
 }
 
-fn git_log(dir: &Path) -> Result<(), String> {
-    let status = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["log", "--name-status", "-M", "--", "*.md"])
-        .stdout(Stdio::null())
-        .status()
-        .map_err(|e| format!("git log: {e}"))?;
-    status
-        .success()
-        .then_some(())
-        .ok_or_else(|| "git log failed".to_owned())
-}
-
 fn best(mut run: impl FnMut() -> Result<(), String>) -> Result<Duration, String> {
     let mut best = Duration::MAX;
     for _ in 0..RUNS {
@@ -100,12 +83,4 @@ fn best(mut run: impl FnMut() -> Result<(), String>) -> Result<Duration, String>
         best = best.min(start.elapsed());
     }
     Ok(best)
-}
-
-/// `target/` of this build: the executable is `target/<profile>/deps/feed-<hash>`.
-fn target_dir() -> PathBuf {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.parent()?.parent()?.to_path_buf()))
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
 }
