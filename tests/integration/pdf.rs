@@ -973,3 +973,38 @@ fn the_same_revision_gives_the_same_bytes_and_a5_is_an_option() {
     assert_paragraphs(&pdf, &book);
     assert_contents_and_outline(&pdf);
 }
+
+#[test]
+fn characters_no_font_has_are_left_out_with_one_counting_diagnostic() {
+    let fixture = Fixture::with(
+        &[
+            file("SUMMARY.md", "* [Accueil](README.md)\n"),
+            file(
+                "README.md",
+                "# \u{1F99C} Perroquets \u{1F99C}\n\nUn texte ordinaire.\n",
+            ),
+        ],
+        T0,
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = fixture.run(&[
+        "build",
+        "--format",
+        "pdf",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("warning[missing-glyphs]").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("2 character(s)"), "{}", run.stderr);
+    let text = tool("pdftotext", &["-layout"], &out.path().join("book.pdf"));
+    assert!(
+        text.contains("Perroquets") && !text.contains('\u{1F99C}'),
+        "{text}"
+    );
+}

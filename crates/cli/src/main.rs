@@ -252,14 +252,20 @@ fn build(
         livret_core::run_exporters(&chosen, &context)
     });
     progress.finish();
-    report::print_text(&loaded.book.diagnostics, loaded.book.pages.len(), verbosity);
+    let mut diagnostics = loaded.book.diagnostics.clone();
+    for outcome in &outcomes {
+        if let Ok((_, found)) = &outcome.result {
+            diagnostics.extend(found.iter().cloned());
+        }
+    }
+    report::print_text(&diagnostics, loaded.book.pages.len(), verbosity);
     // Every outcome is reported and every success written, whatever failed before it.
     let mut failed = false;
     for outcome in outcomes {
         let written = outcome
             .result
             .map_err(|error| error.to_string())
-            .and_then(|files| {
+            .and_then(|(files, _)| {
                 files
                     .iter()
                     .map(|file| {

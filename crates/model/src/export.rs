@@ -1,4 +1,4 @@
-use crate::{Book, History, Page, Settings};
+use crate::{Book, Diagnostic, History, Page, Settings};
 use std::collections::BTreeMap;
 
 /// Bytes of the book's files that exporters embed, read from the built revision.
@@ -126,6 +126,13 @@ pub trait Exporter: Send + Sync {
     /// The format name used on the command line, e.g. `epub`.
     fn name(&self) -> &'static str;
     fn export(&self, context: &ExportContext<'_>) -> Result<Vec<OutputFile>, ExportError>;
+    /// Like `export`, with the problems met on the way (never fatal); the driver calls this one.
+    fn export_with_diagnostics(
+        &self,
+        context: &ExportContext<'_>,
+    ) -> Result<(Vec<OutputFile>, Vec<Diagnostic>), ExportError> {
+        self.export(context).map(|files| (files, Vec::new()))
+    }
     /// What the driver must prepare for this exporter besides the book.
     fn needs(&self) -> Needs {
         Needs::default()

@@ -99,6 +99,8 @@ pub(crate) struct Fonts<'a> {
     pub used: Vec<BTreeMap<u16, String>>,
     /// Characters no font has (emoji…), left out.
     pub missing: usize,
+    /// Titles already checked for missing characters (a title is drawn in many places, counted once).
+    pub(crate) titles_counted: std::collections::HashSet<String>,
     space_gid: Vec<u16>,
 }
 
@@ -205,6 +207,7 @@ impl<'a> Fonts<'a> {
             styles,
             fallbacks,
             missing: 0,
+            titles_counted: std::collections::HashSet::new(),
             space_gid,
         })
     }

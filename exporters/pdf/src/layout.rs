@@ -390,6 +390,14 @@ pub(crate) fn display_title(fonts: &mut Fonts<'_>, title: &str) -> String {
         .chars()
         .filter(|&c| !c.is_control() && fonts.drawable(c))
         .collect();
+    if fonts.titles_counted.insert(title.to_owned()) {
+        let dropped = title
+            .chars()
+            .filter(|&c| !c.is_control() && !c.is_whitespace())
+            .count()
+            - kept.chars().filter(|&c| !c.is_whitespace()).count();
+        fonts.missing += dropped;
+    }
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -25,7 +25,7 @@ mod paginate;
 mod text;
 mod words;
 
-use livret_model::{ExportContext, ExportError, Exporter, Needs, OutputFile};
+use livret_model::{Diagnostic, ExportContext, ExportError, Exporter, Needs, OutputFile};
 use printpdf::PdfDocument;
 
 /// Writes `book.pdf`.
@@ -60,11 +60,31 @@ impl Exporter for PdfExporter {
     }
 
     fn export(&self, context: &ExportContext<'_>) -> Result<Vec<OutputFile>, ExportError> {
-        let (bytes, _) = self.render(context)?;
-        Ok(vec![OutputFile {
+        self.export_with_diagnostics(context)
+            .map(|(files, _)| files)
+    }
+
+    fn export_with_diagnostics(
+        &self,
+        context: &ExportContext<'_>,
+    ) -> Result<(Vec<OutputFile>, Vec<Diagnostic>), ExportError> {
+        let (bytes, report) = self.render(context)?;
+        let mut diagnostics = Vec::new();
+        if report.missing_characters > 0 {
+            let message = format!(
+                "{} character(s) that no bundled font has (emoji, rare symbols) were left out of book.pdf",
+                report.missing_characters
+            );
+            diagnostics.push(
+                Diagnostic::warning("missing-glyphs", message)
+                    .with_help("set pdf.font in livret.yaml to a font that has them"),
+            );
+        }
+        let files = vec![OutputFile {
             name: "book.pdf".to_owned(),
             bytes,
-        }])
+        }];
+        Ok((files, diagnostics))
     }
 }
 
@@ -249,8 +269,9 @@ mod tests {
             !names.iter().any(|n| n.starts_with("LibertinusSerif")),
             "{names:?}"
         );
-        // ✅ and 🎉, which no bundled font has, are left out of the text and counted.
-        assert_eq!(report.missing_characters, 2);
+        // ✅ and 🎉 in the text, 📘 and 🚀 in the titles (counted once however often a title is
+        // drawn): no bundled font has them; they are left out and counted.
+        assert_eq!(report.missing_characters, 4);
         assert_eq!(report.pages, 3);
 
         let bundled = ExportContext::new(&book, &settings);
