@@ -126,19 +126,16 @@ impl Lang {
     }
 }
 
-/// Year, month, day of a Unix time (proleptic Gregorian calendar).
+/// Year, month, day of a Unix time (UTC), by the `time` crate; times it cannot represent give 1970.
 pub(crate) fn civil(time: i64) -> (i64, u32, u32) {
-    let days = time.div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    let date = time::OffsetDateTime::from_unix_timestamp(time)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .date();
+    (
+        i64::from(date.year()),
+        u32::from(u8::from(date.month())),
+        u32::from(date.day()),
+    )
 }
 
 /// `D:YYYYMMDDHHmmSS+HH'mm'`, the PDF date of a commit time in its own time zone.
