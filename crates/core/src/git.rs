@@ -184,6 +184,19 @@ impl FileChange {
     }
 }
 
+/// Git's order of tree entries: by name, a folder's name followed by `/`.
+fn git_order(a: &[u8], a_tree: bool, b: &[u8], b_tree: bool) -> std::cmp::Ordering {
+    let common = a.len().min(b.len());
+    let end = |name: &[u8], tree: bool| {
+        name.get(common)
+            .copied()
+            .unwrap_or(if tree { b'/' } else { 0 })
+    };
+    a[..common]
+        .cmp(&b[..common])
+        .then_with(|| end(a, a_tree).cmp(&end(b, b_tree)))
+}
+
 /// The files that differ between two trees. Subtrees with the same id are skipped without being
 /// read, so a commit that changes one page costs a few tree reads (libgit2's diff costs 4x more).
 fn compare_trees(
@@ -193,34 +206,59 @@ fn compare_trees(
     prefix: &str,
     out: &mut Vec<FileChange>,
 ) -> Result<(), git2::Error> {
-    type Entry = (git2::Oid, bool);
-    let entries = |tree: Option<&git2::Tree<'_>>| -> std::collections::BTreeMap<Vec<u8>, Entry> {
+    // Both trees are sorted in Git's order, so one merge pass pairs their entries.
+    let entries = |tree: Option<&git2::Tree<'_>>| -> Vec<(Vec<u8>, git2::Oid, bool)> {
         tree.map(|tree| {
             tree.iter()
-                .filter_map(|entry| match entry.kind() {
-                    Some(git2::ObjectType::Tree) => {
-                        Some((entry.name_bytes().to_vec(), (entry.id(), true)))
-                    }
-                    Some(git2::ObjectType::Blob) => {
-                        Some((entry.name_bytes().to_vec(), (entry.id(), false)))
-                    }
-                    _ => None,
+                .filter_map(|entry| {
+                    let is_tree = match entry.kind() {
+                        Some(git2::ObjectType::Tree) => true,
+                        Some(git2::ObjectType::Blob) => false,
+                        _ => return None,
+                    };
+                    Some((entry.name_bytes().to_vec(), entry.id(), is_tree))
                 })
                 .collect()
         })
         .unwrap_or_default()
     };
     let (old_entries, new_entries) = (entries(old), entries(new));
-    let names: std::collections::BTreeSet<&Vec<u8>> =
-        old_entries.keys().chain(new_entries.keys()).collect();
-    for name in names {
-        let (before, after) = (old_entries.get(name), new_entries.get(name));
-        if before == after {
-            continue;
+    let (mut i, mut j) = (0, 0);
+    while i < old_entries.len() || j < new_entries.len() {
+        let order = match (old_entries.get(i), new_entries.get(j)) {
+            (Some(a), Some(b)) => git_order(&a.0, a.2, &b.0, b.2),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        let (before, after) = match order {
+            std::cmp::Ordering::Less => {
+                i += 1;
+                (old_entries.get(i - 1), None)
+            }
+            std::cmp::Ordering::Greater => {
+                j += 1;
+                (None, new_entries.get(j - 1))
+            }
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+                (old_entries.get(i - 1), new_entries.get(j - 1))
+            }
+        };
+        if let (Some(a), Some(b)) = (before, after) {
+            if a.1 == b.1 {
+                continue;
+            }
         }
-        let path = format!("{prefix}{}", String::from_utf8_lossy(name));
-        let tree = |entry: Option<&Entry>| match entry {
-            Some((id, true)) => repo.find_tree(*id).map(Some),
+        let Some(name) = before
+            .or(after)
+            .map(|entry| String::from_utf8_lossy(&entry.0))
+        else {
+            break;
+        };
+        let path = format!("{prefix}{name}");
+        let tree = |entry: Option<&(Vec<u8>, git2::Oid, bool)>| match entry {
+            Some((_, id, true)) => repo.find_tree(*id).map(Some),
             _ => Ok(None),
         };
         let (old_tree, new_tree) = (tree(before)?, tree(after)?);
@@ -233,8 +271,8 @@ fn compare_trees(
                 out,
             )?;
         }
-        let blob = |entry: Option<&Entry>| match entry {
-            Some((id, false)) => Some(ObjectId::from_oid(*id)),
+        let blob = |entry: Option<&(Vec<u8>, git2::Oid, bool)>| match entry {
+            Some((_, id, false)) => Some(ObjectId::from_oid(*id)),
             _ => None,
         };
         out.extend(FileChange::between(&path, blob(before), blob(after)));
@@ -377,49 +415,14 @@ impl Repository {
         let start = self.commit(commit_id)?;
         let shallow = self.repo.is_shallow();
         let mut end = HistoryEnd::Root;
-        let mut step = |commit: &git2::Commit<'_>| -> Result<(), Error> {
-            let parent = commit.parent(0).ok();
-            let parent_count = commit.parent_count();
-            if parent.is_none() && shallow && end == HistoryEnd::Root {
-                end = HistoryEnd::Shallow {
-                    commit: commit.id().to_string(),
-                };
-            }
-            let parents = match (mode, &parent) {
-                (_, None) => Vec::new(),
-                (WalkMode::FirstParent, Some(parent)) => vec![parent.id().to_string()],
-                (WalkMode::AllCommits, Some(_)) => {
-                    commit.parent_ids().map(|id| id.to_string()).collect()
-                }
-            };
-            let time = commit.committer().when();
-            let walked = WalkCommit {
-                commit: CommitInfo {
-                    id: commit.id().to_string(),
-                    time: time.seconds(),
-                    offset_minutes: time.offset_minutes(),
-                },
-                author: String::from_utf8_lossy(commit.author().name_bytes()).into_owned(),
-                parents,
-                parent_count,
-                repo: self,
-                tree: commit.tree().map_err(|e| git_error(&self.path, &e))?,
-                parent_tree: match &parent {
-                    Some(parent) => Some(parent.tree().map_err(|e| git_error(&self.path, &e))?),
-                    None => None,
-                },
-            };
-            visit(&walked)
-        };
         match mode {
             WalkMode::FirstParent => {
-                let mut commit = start;
-                loop {
-                    step(&commit)?;
-                    match commit.parent(0) {
-                        Ok(parent) => commit = parent,
-                        Err(_) => break,
-                    }
+                // Each tree is read once: a commit's parent tree is the next commit's tree.
+                let start_tree = start.tree().map_err(|e| git_error(&self.path, &e))?;
+                let mut next = Some((start.clone(), start_tree));
+                while let Some((commit, commit_tree)) = next {
+                    next =
+                        self.walk_step(&commit, commit_tree, mode, shallow, &mut end, &mut visit)?;
                 }
             }
             WalkMode::AllCommits => {
@@ -434,11 +437,57 @@ impl Repository {
                         .repo
                         .find_commit(id)
                         .map_err(|e| git_error(&self.path, &e))?;
-                    step(&commit)?;
+                    let commit_tree = commit.tree().map_err(|e| git_error(&self.path, &e))?;
+                    self.walk_step(&commit, commit_tree, mode, shallow, &mut end, &mut visit)?;
                 }
             }
         }
         Ok(end)
+    }
+
+    /// Visits one commit of a walk; returns its first parent and that parent's tree.
+    fn walk_step<'r>(
+        &'r self,
+        commit: &git2::Commit<'r>,
+        tree: git2::Tree<'r>,
+        mode: WalkMode,
+        shallow: bool,
+        end: &mut HistoryEnd,
+        visit: &mut impl FnMut(&WalkCommit<'_>) -> Result<(), Error>,
+    ) -> Result<Option<(git2::Commit<'r>, git2::Tree<'r>)>, Error> {
+        let parent = commit.parent(0).ok();
+        if parent.is_none() && shallow && *end == HistoryEnd::Root {
+            *end = HistoryEnd::Shallow {
+                commit: commit.id().to_string(),
+            };
+        }
+        let parent_tree = match &parent {
+            Some(parent) => Some(parent.tree().map_err(|e| git_error(&self.path, &e))?),
+            None => None,
+        };
+        let parents = match (mode, &parent) {
+            (_, None) => Vec::new(),
+            (WalkMode::FirstParent, Some(parent)) => vec![parent.id().to_string()],
+            (WalkMode::AllCommits, Some(_)) => {
+                commit.parent_ids().map(|id| id.to_string()).collect()
+            }
+        };
+        let time = commit.committer().when();
+        let walked = WalkCommit {
+            commit: CommitInfo {
+                id: commit.id().to_string(),
+                time: time.seconds(),
+                offset_minutes: time.offset_minutes(),
+            },
+            author: String::from_utf8_lossy(commit.author().name_bytes()).into_owned(),
+            parents,
+            parent_count: commit.parent_count(),
+            repo: self,
+            tree,
+            parent_tree: parent_tree.clone(),
+        };
+        visit(&walked)?;
+        Ok(parent.zip(parent_tree))
     }
 
     /// The bytes of a page version met by a history walk, by its blob id in hex.

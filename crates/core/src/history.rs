@@ -366,7 +366,7 @@ fn same_name(a: &str, b: &str) -> bool {
 /// Word counts of blobs read during one commit; missing blobs are reported once.
 struct Blobs<'r> {
     repository: &'r Repository,
-    words: HashMap<ObjectId, Option<Rc<HashMap<String, u32>>>>,
+    words: HashMap<ObjectId, Option<Rc<Words>>>,
 }
 
 impl<'r> Blobs<'r> {
@@ -382,7 +382,7 @@ impl<'r> Blobs<'r> {
         id: ObjectId,
         path: &str,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> Option<Rc<HashMap<String, u32>>> {
+    ) -> Option<Rc<Words>> {
         if let Some(words) = self.words.get(&id) {
             return words.clone();
         }
@@ -402,25 +402,42 @@ impl<'r> Blobs<'r> {
     }
 }
 
-fn word_counts(text: &str) -> HashMap<String, u32> {
-    let mut counts = HashMap::new();
-    for word in text.split_whitespace() {
-        *counts.entry(word.to_owned()).or_insert(0) += 1;
-    }
-    counts
+/// A text's words as a sorted multiset of hashes: cheap to build and to compare.
+type Words = Vec<u64>;
+
+fn word_counts(text: &str) -> Words {
+    let mut words: Words = text
+        .split_whitespace()
+        .map(|word| {
+            // FNV-1a: words only need telling apart, not resisting attacks.
+            word.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+                (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+            })
+        })
+        .collect();
+    words.sort_unstable();
+    words
 }
 
-/// Dice coefficient of two multisets of words: 1 for the same words, 0 for none in common.
-fn similarity(a: &HashMap<String, u32>, b: &HashMap<String, u32>) -> f64 {
-    let total: u32 = a.values().sum::<u32>() + b.values().sum::<u32>();
+/// Dice similarity of two word multisets: shared words over all words, 1 for two empty texts.
+fn similarity(a: &Words, b: &Words) -> f64 {
+    let total = a.len() + b.len();
     if total == 0 {
         return 1.0;
     }
-    let common: u32 = a
-        .iter()
-        .map(|(word, count)| (*count).min(b.get(word).copied().unwrap_or(0)))
-        .sum();
-    f64::from(2 * common) / f64::from(total)
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * common) as f64 / total as f64
 }
 
 #[cfg(test)]
