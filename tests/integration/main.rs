@@ -5,6 +5,7 @@ mod cli;
 mod encoding;
 mod epub;
 mod errors;
+mod hostile;
 mod json;
 mod layout;
 mod links;
