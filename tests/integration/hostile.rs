@@ -162,12 +162,15 @@ fn broken_summary_redirects_and_includes() {
 fn hostile_html_svg_and_images() {
     let trap = "# Piège\n\n<script>alert(1)</script>\n\n<img src=\"x\" onerror=\"alert(2)\">\n\n<a href=\"javascript:alert(3)\">lien</a> [md](javascript:alert(4))\n\n<iframe src=\"https://mal.example\"></iframe>\n\n<div onclick=\"vol()\"><p onload=\"x()\">texte</p></div>\n\n![svg](.gitbook/assets/mal.svg) ![png](.gitbook/assets/casse.png) ![gros](.gitbook/assets/gros.png)\n";
     let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(5)\"><script>alert(6)</script></svg>";
-    // A PNG header announcing a 100,000 x 100,000 image, then nothing.
-    let mut huge = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-    huge.extend_from_slice(&100_000u32.to_be_bytes());
-    huge.extend_from_slice(&100_000u32.to_be_bytes());
-    huge.extend_from_slice(b"\x08\x06\0\0\0");
-    survive(
+    // A valid PNG header announcing a 100,000 x 100,000 image (40 GB decoded), then nothing.
+    let mut header = b"IHDR".to_vec();
+    header.extend_from_slice(&100_000u32.to_be_bytes());
+    header.extend_from_slice(&100_000u32.to_be_bytes());
+    header.extend_from_slice(b"\x08\x06\0\0\0");
+    let mut huge = b"\x89PNG\r\n\x1a\n\0\0\0\x0d".to_vec();
+    huge.extend_from_slice(&header);
+    huge.extend_from_slice(&crc32(&header).to_be_bytes());
+    let (run, _) = survive(
         trap.as_bytes(),
         &[
             file(".gitbook/assets/mal.svg", svg),
@@ -175,6 +178,30 @@ fn hostile_html_svg_and_images() {
             file(".gitbook/assets/gros.png", huge),
         ],
     );
+    for image in ["casse.png", "gros.png"] {
+        assert!(
+            run.stderr.contains("warning[unreadable-image]")
+                && run.stderr.contains(&format!(".gitbook/assets/{image}")),
+            "{image} not reported:\n{}",
+            run.stderr
+        );
+    }
+}
+
+/// CRC-32 of a PNG chunk (type and data), as the format requires.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }
 
 #[test]

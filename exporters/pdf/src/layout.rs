@@ -84,6 +84,8 @@ pub(crate) struct Layout<'a> {
     pub links: Vec<LinkTarget>,
     pub pictures: Vec<Picture>,
     picture_ids: BTreeMap<String, Option<u32>>,
+    /// PNG or JPEG assets whose bytes could not be decoded (shown as their alt text).
+    pub(crate) unreadable_images: Vec<String>,
     /// Left edge and width of the current text column.
     pub x: f32,
     pub width: f32,
@@ -124,6 +126,7 @@ impl<'a> Layout<'a> {
             links: Vec::new(),
             pictures: Vec::new(),
             picture_ids: BTreeMap::new(),
+            unreadable_images: Vec::new(),
             x: geometry.margin,
             width: geometry.body_width(),
             geometry,
@@ -207,10 +210,15 @@ impl<'a> Layout<'a> {
         let id = match self.picture_ids.get(path) {
             Some(id) => *id,
             None => {
-                let decoded = self
-                    .assets
-                    .and_then(|assets| assets.files.get(path))
-                    .and_then(|bytes| crate::images::decode(bytes));
+                let bytes = self.assets.and_then(|assets| assets.files.get(path));
+                let decoded = bytes.and_then(|bytes| crate::images::decode(bytes));
+                let lower = path.to_ascii_lowercase();
+                let raster = [".png", ".jpg", ".jpeg"]
+                    .iter()
+                    .any(|ext| lower.ends_with(ext));
+                if bytes.is_some() && decoded.is_none() && raster {
+                    self.unreadable_images.push(path.to_owned());
+                }
                 let id = decoded.map(|picture| {
                     self.pictures.push(picture);
                     (self.pictures.len() - 1) as u32

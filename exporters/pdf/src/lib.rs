@@ -38,6 +38,8 @@ pub struct Report {
     pub pages: usize,
     /// Characters left out because no font has them.
     pub missing_characters: usize,
+    /// PNG and JPEG assets that could not be decoded, by path in the book.
+    pub unreadable_images: Vec<String>,
 }
 
 impl PdfExporter {
@@ -80,11 +82,30 @@ impl Exporter for PdfExporter {
                     .with_help("set pdf.font in livret.yaml to a font that has them"),
             );
         }
+        for path in &report.unreadable_images {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "unreadable-image",
+                    "this image could not be decoded (corrupt, truncated or too large); the PDF shows its alt text instead",
+                )
+                .with_help("replace the file with a valid PNG or JPEG")
+                .at(repository_path(&context.book.meta.root, path), None, None),
+            );
+        }
         let files = vec![OutputFile {
             name: "book.pdf".to_owned(),
             bytes,
         }];
         Ok((files, diagnostics))
+    }
+}
+
+/// Where a book file is in the repository, for diagnostics.
+fn repository_path(root: &str, path: &str) -> String {
+    if root.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{root}/{path}")
     }
 }
 
@@ -205,6 +226,7 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
         Report {
             pages: pages.len(),
             missing_characters: layout.fonts.missing,
+            unreadable_images: layout.unreadable_images.clone(),
         },
     ))
 }
