@@ -29,6 +29,3 @@ pub use parse::{parse_page, Library, ParsedPage};
 pub use pipeline::{run_exporters, ExportOutcome};
 pub use text::repair_mojibake;
 pub use versions::parse_versions;
-
-/// Bumped whenever parsing the same text may give a different model (cache key for parsed pages).
-pub const PARSER_VERSION: u32 = 1;

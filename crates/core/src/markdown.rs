@@ -655,7 +655,11 @@ impl Builder<'_, '_> {
             _ => {}
         }
         // `&#xNAN;` is an entity GitBook's writer breaks; it stands for nothing.
-        let text = text.replace("&#xNAN;", "");
+        let text = if text.contains("&#xNAN;") {
+            text.replace("&#xNAN;", "")
+        } else {
+            text.to_owned()
+        };
         self.ensure_inline_sink(line);
         if let Some(Frame::Span { inlines, .. }) = self.stack.last_mut() {
             match inlines.last_mut() {

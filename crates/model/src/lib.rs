@@ -14,6 +14,3 @@ pub use document::*;
 pub use export::{Assets, ExportContext, ExportError, Exporter, Needs, OutputFile, PageVersions};
 pub use history::{History, PageChange, PageHistory, PageVersion};
 pub use settings::{ChangelogSettings, FeedSettings, PageSize, PdfSettings, Settings};
-
-/// Version of the model's shape; bumped whenever a serialised `Book` changes incompatibly.
-pub const MODEL_VERSION: u32 = 1;

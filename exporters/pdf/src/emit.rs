@@ -202,16 +202,7 @@ pub(crate) fn page(
                 ops.push(Op::SetFillColor {
                     col: colour(*color),
                 });
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(*x),
-                        y: Pt(flip(y + h)),
-                        width: Pt(*w),
-                        height: Pt(*h),
-                        mode: Some(PaintMode::Fill),
-                        winding_order: None,
-                    },
-                });
+                ops.push(rectangle(*x, flip(y + h), *w, *h, PaintMode::Fill));
             }
             Draw::Frame {
                 x,
@@ -225,16 +216,7 @@ pub(crate) fn page(
                     col: colour(*color),
                 });
                 ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: Pt(*x),
-                        y: Pt(flip(y + h)),
-                        width: Pt(*w),
-                        height: Pt(*h),
-                        mode: Some(PaintMode::Stroke),
-                        winding_order: None,
-                    },
-                });
+                ops.push(rectangle(*x, flip(y + h), *w, *h, PaintMode::Stroke));
             }
             Draw::Line {
                 x1,
@@ -331,4 +313,18 @@ pub(crate) fn page(
         printpdf::Mm(height / 72.0 * 25.4),
         ops,
     )
+}
+
+/// A filled or stroked rectangle whose bottom-left corner is at (`x`, `y`) in PDF coordinates.
+fn rectangle(x: f32, y: f32, width: f32, height: f32, mode: PaintMode) -> Op {
+    Op::DrawRectangle {
+        rectangle: Rect {
+            x: Pt(x),
+            y: Pt(y),
+            width: Pt(width),
+            height: Pt(height),
+            mode: Some(mode),
+            winding_order: None,
+        },
+    }
 }
