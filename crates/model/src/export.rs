@@ -1,4 +1,4 @@
-use crate::{Book, Diagnostic, History, Page, Settings};
+use crate::{Book, Cache, Diagnostic, History, Page, Settings};
 use std::collections::BTreeMap;
 
 /// Bytes of the book's files that exporters embed, read from the built revision.
@@ -69,6 +69,8 @@ pub struct ExportContext<'a> {
     pub assets: Option<&'a Assets>,
     /// Past versions of pages, when an exporter needs them (changelog).
     pub versions: Option<&'a PageVersions>,
+    /// Where to keep and find expensive results across builds, when the driver has one.
+    pub cache: Option<&'a dyn Cache>,
 }
 
 impl<'a> ExportContext<'a> {
@@ -79,6 +81,7 @@ impl<'a> ExportContext<'a> {
             history: None,
             assets: None,
             versions: None,
+            cache: None,
         }
     }
 
@@ -94,6 +97,11 @@ impl<'a> ExportContext<'a> {
 
     pub fn with_versions(mut self, versions: &'a PageVersions) -> Self {
         self.versions = Some(versions);
+        self
+    }
+
+    pub fn with_cache(mut self, cache: &'a dyn Cache) -> Self {
+        self.cache = Some(cache);
         self
     }
 }

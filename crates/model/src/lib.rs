@@ -3,12 +3,14 @@
 //! Nothing here knows about Git, Markdown or files: a [`Book`] is what the core builds, what
 //! exporters read, and what `livret inspect` prints.
 
+mod cache;
 mod diagnostic;
 mod document;
 mod export;
 mod history;
 mod settings;
 
+pub use cache::{Cache, MemoryCache};
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::*;
 pub use export::{Assets, ExportContext, ExportError, Exporter, Needs, OutputFile, PageVersions};
