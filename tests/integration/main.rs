@@ -6,6 +6,7 @@ mod encoding;
 mod epub;
 mod errors;
 mod hostile;
+mod incremental;
 mod json;
 mod layout;
 mod links;

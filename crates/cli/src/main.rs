@@ -1,5 +1,6 @@
 //! The `livret` command: check, inspect and build a GitBook handbook straight from its Git repository.
 
+mod cache;
 mod changelog;
 mod output;
 mod progress;
@@ -7,7 +8,7 @@ mod report;
 
 use anyhow::{bail, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use livret_core::{load, LoadOptions, Loaded};
+use livret_core::{load, HistoryOptions, LoadOptions, Loaded, Source};
 use livret_model::{ExportContext, Exporter, Needs, Severity};
 use std::io::Write;
 use std::path::PathBuf;
@@ -73,6 +74,8 @@ enum Command {
         /// Folder to write into; created if needed. Existing outputs are replaced only when the new ones are complete.
         #[arg(long, default_value = "dist")]
         out: PathBuf,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Write how the followed pages (the values page by default) evolved, from the Git history.
     #[command(
@@ -92,6 +95,16 @@ struct SourceArgs {
     /// Folder of the book in the repository (default: `root:` in livret.yaml, else the repository root).
     #[arg(long)]
     root: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct CacheArgs {
+    /// Where to keep work for the next build (history walk, laid-out pages); default: OUT/.livret-cache.
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Neither read nor write the cache: build everything from scratch.
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -153,9 +166,19 @@ fn run(cli: &Cli) -> Result<u8> {
             source,
             format,
             out,
-        } => build(source, format, out, verbosity),
+            cache,
+        } => build(source, format, out, cache, verbosity),
         Command::Changelog(args) => changelog::run(args, verbosity),
     }
+}
+
+/// `book.pdf` or `book.json, feed.json`.
+fn file_names(files: &[livret_model::OutputFile]) -> String {
+    files
+        .iter()
+        .map(|file| file.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn load_book(source: &SourceArgs) -> Result<Loaded> {
@@ -184,6 +207,7 @@ fn build(
     source: &SourceArgs,
     formats: &[String],
     out: &std::path::Path,
+    cache_args: &CacheArgs,
     verbosity: report::Verbosity,
 ) -> Result<u8> {
     let exporters = available_exporters();
@@ -205,26 +229,48 @@ fn build(
         .collect();
     let options = load_options(source);
     let progress = progress::Progress::new(verbosity != report::Verbosity::Quiet);
-    let mut loaded = progress.stage("reading the book", || load(&options))?;
+    let cache_file = match (cache_args.no_cache, &cache_args.cache_dir) {
+        (true, _) => None,
+        (false, Some(dir)) => Some(dir.join(cache::FILE_NAME)),
+        (false, None) => Some(out.join(cache::DEFAULT_DIR).join(cache::FILE_NAME)),
+    };
+    let cache = cache_file.as_deref().map(cache::read);
+    // Drawn when the walk starts, below the stages before it.
+    let walk_line = std::cell::OnceCell::new();
+    let count_commits = |walked: usize| {
+        walk_line
+            .get_or_init(|| progress.line("walking the history"))
+            .count(walked, "commits");
+    };
+    let mut repository = progress.stage("opening the repository", || Source::open(&options))?;
+    if let Some(cache) = &cache {
+        repository = repository.with_cache(cache);
+    }
+    let repository = repository.with_walk_progress(&count_commits);
+    let mut loaded = progress.stage("reading the book", || repository.load())?;
     let needs = chosen
         .iter()
         .fold(Needs::default(), |needs, e| needs.union(e.needs()));
     let history = match needs.history {
-        true => Some(progress.stage("walking the history", || {
-            livret_core::history(&options, &loaded.book)
-        })?),
+        true => {
+            let walked = repository.history(&loaded.book, &HistoryOptions::default())?;
+            if let Some(line) = walk_line.get() {
+                line.done(&format!(", {} commits", walked.0.commits));
+            }
+            Some(walked)
+        }
         false => None,
     };
     let assets = match needs.assets {
         true => Some(progress.stage("reading the assets", || {
-            livret_core::read_assets(&options, &loaded.book, &loaded.settings)
+            repository.assets(&loaded.book, &loaded.settings)
         })?),
         false => None,
     };
     let versions = match (&history, needs.versions) {
         (Some((history, _)), true) => Some(progress.stage("reading past versions", || {
             let pages = livret_export_changelog::tracked_pages(&loaded.book, &loaded.settings);
-            livret_core::parse_versions(&options, &loaded.book, history, &pages)
+            repository.versions(&loaded.book, history, &pages)
         })?),
         _ => None,
     };
@@ -247,11 +293,33 @@ fn build(
     if let Some((versions, _)) = &versions {
         context = context.with_versions(versions);
     }
-    let names: Vec<&str> = chosen.iter().map(|e| e.name()).collect();
-    let outcomes = progress.stage(&format!("exporting {}", names.join(", ")), || {
-        livret_core::run_exporters(&chosen, &context)
+    if let Some(cache) = &cache {
+        context = context.with_cache(cache);
+    }
+    let lines: Vec<progress::Line> = chosen.iter().map(|e| progress.line(e.name())).collect();
+    let outcomes = livret_core::run_exporters_with(&chosen, &context, &|outcome| {
+        if let Some(index) = chosen.iter().position(|e| e.name() == outcome.exporter) {
+            let detail = match &outcome.result {
+                Ok((files, _)) => format!(", {}", file_names(files)),
+                Err(_) => ", failed".to_owned(),
+            };
+            lines[index].finish(outcome.result.is_ok(), outcome.elapsed, &detail);
+        }
     });
-    progress.finish();
+    drop(lines);
+    if let (Some(cache), Some(file)) = (&cache, &cache_file) {
+        // A cache that cannot be written costs the next build time, nothing else.
+        if let Err(message) = cache::write(cache, file) {
+            eprintln!("{}", report::warning_line(&message));
+        }
+        if verbosity == report::Verbosity::Verbose {
+            let (hits, misses) = cache.hits_and_misses();
+            eprintln!(
+                "cache: {hits} results reused, {misses} computed ({})",
+                file.display()
+            );
+        }
+    }
     let mut diagnostics = loaded.book.diagnostics.clone();
     for outcome in &outcomes {
         if let Ok((_, found)) = &outcome.result {

@@ -62,6 +62,11 @@ pub fn error_line(message: &str) -> String {
     format!("{}: {message}", Style::stderr().severity(Severity::Error))
 }
 
+/// `warning: message`, for livret's own troubles that do not stop it.
+pub fn warning_line(message: &str) -> String {
+    format!("{}: {message}", Style::stderr().severity(Severity::Warning))
+}
+
 /// Prints diagnostics rustc-style on stderr, then a summary line.
 pub fn print_text(diagnostics: &[Diagnostic], pages: usize, verbosity: Verbosity) {
     let style = Style::stderr();

@@ -1,7 +1,7 @@
 //! The bytes of the book's assets (and of a configured font), read from the built revision.
 
-use crate::git::{EntryKind, Repository};
-use crate::{Error, LoadOptions};
+use crate::git::EntryKind;
+use crate::{Error, LoadOptions, Source};
 use livret_model::{Assets, Book, Diagnostic, Settings};
 use std::collections::HashMap;
 
@@ -14,10 +14,18 @@ pub fn read_assets(
     book: &Book,
     settings: &Settings,
 ) -> Result<(Assets, Vec<Diagnostic>), Error> {
-    let repository = Repository::open(&options.repository)?;
-    let entries: HashMap<String, _> = repository
-        .tree_entries(&book.meta.revision.id)?
-        .into_iter()
+    Source::open(options)?.assets(book, settings)
+}
+
+pub(crate) fn read(
+    source: &Source<'_>,
+    book: &Book,
+    settings: &Settings,
+) -> Result<(Assets, Vec<Diagnostic>), Error> {
+    let repository = &source.repository;
+    let listing = source.entries_at(&book.meta.revision.id)?;
+    let entries: HashMap<String, _> = listing
+        .iter()
         .filter(|entry| entry.kind == EntryKind::File)
         .map(|entry| (crate::links::nfc(&entry.path), entry))
         .collect();

@@ -2,6 +2,7 @@
 
 use crate::Error;
 use std::fmt;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 /// A blob or tree id, independent of git2.
@@ -404,12 +405,13 @@ impl Repository {
     }
 
     /// Walks the history from `commit_id`, newest first (children before parents), calling
-    /// `visit` for each commit; `visit` asks each commit for the changes it needs.
+    /// `visit` for each commit; `visit` asks each commit for the changes it needs, and may stop
+    /// the walk.
     pub fn walk_history(
         &self,
         commit_id: &str,
         mode: WalkMode,
-        mut visit: impl FnMut(&WalkCommit<'_>) -> Result<(), Error>,
+        mut visit: impl FnMut(&WalkCommit<'_>) -> Result<ControlFlow<()>, Error>,
     ) -> Result<HistoryEnd, Error> {
         skip_hash_verification();
         let start = self.commit(commit_id)?;
@@ -421,8 +423,17 @@ impl Repository {
                 let start_tree = start.tree().map_err(|e| git_error(&self.path, &e))?;
                 let mut next = Some((start.clone(), start_tree));
                 while let Some((commit, commit_tree)) = next {
-                    next =
-                        self.walk_step(&commit, commit_tree, mode, shallow, &mut end, &mut visit)?;
+                    next = match self.walk_step(
+                        &commit,
+                        commit_tree,
+                        mode,
+                        shallow,
+                        &mut end,
+                        &mut visit,
+                    )? {
+                        ControlFlow::Continue(next) => next,
+                        ControlFlow::Break(()) => None,
+                    };
                 }
             }
             WalkMode::AllCommits => {
@@ -438,7 +449,11 @@ impl Repository {
                         .find_commit(id)
                         .map_err(|e| git_error(&self.path, &e))?;
                     let commit_tree = commit.tree().map_err(|e| git_error(&self.path, &e))?;
-                    self.walk_step(&commit, commit_tree, mode, shallow, &mut end, &mut visit)?;
+                    let step =
+                        self.walk_step(&commit, commit_tree, mode, shallow, &mut end, &mut visit)?;
+                    if step.is_break() {
+                        break;
+                    }
                 }
             }
         }
@@ -453,8 +468,8 @@ impl Repository {
         mode: WalkMode,
         shallow: bool,
         end: &mut HistoryEnd,
-        visit: &mut impl FnMut(&WalkCommit<'_>) -> Result<(), Error>,
-    ) -> Result<Option<(git2::Commit<'r>, git2::Tree<'r>)>, Error> {
+        visit: &mut impl FnMut(&WalkCommit<'_>) -> Result<ControlFlow<()>, Error>,
+    ) -> Result<ControlFlow<(), Option<(git2::Commit<'r>, git2::Tree<'r>)>>, Error> {
         let parent = commit.parent(0).ok();
         if parent.is_none() && shallow && *end == HistoryEnd::Root {
             *end = HistoryEnd::Shallow {
@@ -486,8 +501,7 @@ impl Repository {
             tree,
             parent_tree: parent_tree.clone(),
         };
-        visit(&walked)?;
-        Ok(parent.zip(parent_tree))
+        Ok(visit(&walked)?.map_continue(|()| parent.zip(parent_tree)))
     }
 
     /// The bytes of a page version met by a history walk, by its blob id in hex.

@@ -9,9 +9,11 @@
 
 use crate::git::{ChangeStatus, DiffScope, FileChange, HistoryEnd, ObjectId, Repository, WalkMode};
 use crate::links::nfc;
-use crate::{Error, LoadOptions};
+use crate::{Error, LoadOptions, Source};
 use livret_model::{Book, Diagnostic, History, PageChange, PageHistory, PageVersion};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use std::ops::ControlFlow;
 use std::rc::Rc;
 
 /// Below this many followed paths, diffs are limited to those paths.
@@ -43,7 +45,15 @@ pub fn history_with(
     book: &Book,
     walk: &HistoryOptions,
 ) -> Result<(History, Vec<Diagnostic>), Error> {
-    let repository = Repository::open(&options.repository)?;
+    Source::open(options)?.history(book, walk)
+}
+
+pub(crate) fn walk(
+    source: &Source<'_>,
+    book: &Book,
+    walk: &HistoryOptions,
+) -> Result<(History, Vec<Diagnostic>), Error> {
+    let repository = &source.repository;
     let root = book.meta.root.as_str();
     let wanted: Vec<String> = match &walk.pages {
         Some(pages) => pages.iter().map(|page| nfc(page)).collect(),
@@ -58,11 +68,11 @@ pub fn history_with(
     let mut diagnostics = Vec::new();
     // Stored paths of the wanted pages at the built revision (they may be NFD in Git).
     let mut initial = BTreeMap::new();
-    for entry in repository.tree_entries(&book.meta.revision.id)? {
+    for entry in source.entries_at(&book.meta.revision.id)?.iter() {
         if let Some(path) = tracker.book_path(&entry.path) {
             if wanted.contains(&path) {
                 let page = tracker.page(&path);
-                initial.insert(entry.path, page);
+                initial.insert(entry.path.clone(), page);
             }
         }
     }
@@ -77,14 +87,38 @@ pub fn history_with(
             );
         }
     }
+    let followed: Vec<String> = initial.keys().cloned().collect();
+    // A walk of every page along the first parents is kept: the next build walks only the
+    // commits made since, and takes the rest from the kept walk.
+    let cache = source
+        .cache
+        .filter(|_| walk.pages.is_none() && walk.mode == WalkMode::FirstParent);
+    let cache_key = xxhash_rust::xxh3::xxh3_128(format!("history\0{root}").as_bytes());
+    let saved: Option<SavedWalk> = cache
+        .and_then(|cache| cache.get(SAVED_WALK, cache_key))
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let mut spliced_end = None;
     let mut pending: HashMap<String, State> = HashMap::new();
     let mut first = Some(initial);
     let end = repository.walk_history(&book.meta.revision.id, walk.mode, |commit| {
         tracker.commits += 1;
+        if let Some(walked) = source.walked {
+            walked(tracker.commits);
+        }
         let mut state = match first.take() {
             Some(initial) => initial,
             None => pending.remove(&commit.commit.id).unwrap_or_default(),
         };
+        if let Some(saved) = saved.as_ref().filter(|s| s.commit == commit.commit.id) {
+            // The same commit means the same history below it; the same followed paths mean
+            // the kept walk went on exactly as this one would.
+            if state.keys().eq(saved.followed.iter()) {
+                tracker.splice(&state, saved);
+                diagnostics.extend(saved.diagnostics.iter().cloned());
+                spliced_end = Some(saved.history.shallow_boundary.clone());
+                return Ok(ControlFlow::Break(()));
+            }
+        }
         let is_merge = commit.parent_count > 1 && walk.mode == WalkMode::AllCommits;
         if !state.is_empty() && !is_merge {
             let changes = if state.len() <= NARROW_LIMIT {
@@ -101,7 +135,7 @@ pub fn history_with(
             } else {
                 commit.changes(DiffScope::Folder(root))?
             };
-            let step = tracker.step(&repository, &mut state, &changes, &mut diagnostics);
+            let step = tracker.step(repository, &mut state, &changes, &mut diagnostics);
             for (page, blob, path, change) in step {
                 tracker.record(page, commit, path, blob, change);
             }
@@ -123,9 +157,14 @@ pub fn history_with(
                 }
             }
         }
-        Ok(())
+        Ok(ControlFlow::Continue(()))
     })?;
     let mut history = tracker.finish();
+    let end = match spliced_end {
+        Some(Some(commit)) => HistoryEnd::Shallow { commit },
+        Some(None) => HistoryEnd::Root,
+        None => end,
+    };
     if let HistoryEnd::Shallow { commit } = end {
         diagnostics.push(
             Diagnostic::warning("shallow-history", format!("the repository is a shallow clone: history stops at commit {}, so older dates, authors and versions are unknown", short(&commit)))
@@ -133,7 +172,33 @@ pub fn history_with(
         );
         history.shallow_boundary = Some(commit);
     }
+    if let Some(cache) = cache {
+        let kept = SavedWalk {
+            commit: book.meta.revision.id.clone(),
+            followed,
+            history,
+            diagnostics,
+        };
+        if let Ok(bytes) = serde_json::to_vec(&kept) {
+            cache.put(SAVED_WALK, cache_key, bytes);
+        }
+        return Ok((kept.history, kept.diagnostics));
+    }
     Ok((history, diagnostics))
+}
+
+/// The cache kind of [`SavedWalk`].
+const SAVED_WALK: &str = "history-walk";
+
+/// A finished walk of every page, kept for the next build.
+#[derive(Debug, Serialize, Deserialize)]
+struct SavedWalk {
+    /// The revision the walk started from.
+    commit: String,
+    /// The repository paths it followed from there, sorted.
+    followed: Vec<String>,
+    history: History,
+    diagnostics: Vec<Diagnostic>,
 }
 
 fn short(id: &str) -> &str {
@@ -330,6 +395,20 @@ impl Tracker {
                 change,
             });
         }
+    }
+
+    /// Takes the versions of the followed paths at a commit from a walk kept from there.
+    fn splice(&mut self, state: &State, saved: &SavedWalk) {
+        for (path, &page) in state {
+            let kept = self
+                .book_path(path)
+                .and_then(|book_path| saved.history.pages.get(&book_path));
+            if let (Some(kept), Some(history)) = (kept, self.pages.get_mut(page)) {
+                history.versions.extend(kept.versions.iter().cloned());
+            }
+        }
+        // This commit is counted already.
+        self.commits += saved.history.commits.saturating_sub(1);
     }
 
     fn finish(self) -> History {

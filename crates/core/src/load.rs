@@ -6,7 +6,7 @@ use crate::links::{join, nfc, slug, BookIndex};
 use crate::markdown::AnchoredLink;
 use crate::parse::{parse_page, Library, ParsedPage};
 use crate::summary::{parse_summary, reading_order};
-use crate::{text, Error};
+use crate::{text, Error, Source};
 use livret_model::{
     Asset, Block, Book, BookMeta, Diagnostic, Inline, Page, Redirect, Revision, Section, Settings,
     Target, TocEntry, TocGroup, TocTarget, XRef,
@@ -45,14 +45,17 @@ pub struct Loaded {
 
 /// Reads and parses the book. Fails only when there is no book to read; everything else is a diagnostic.
 pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
-    let repository = Repository::open(&options.repository)?;
-    let commit = repository.resolve(&options.revision)?;
-    let entries = repository.tree_entries(&commit.id)?;
+    Source::open(options)?.load()
+}
+
+pub(crate) fn load_from(source: &Source<'_>) -> Result<Loaded, Error> {
+    let (repository, commit, entries) = (&source.repository, &source.commit, &source.entries);
+    let options = &source.options;
     let mut diagnostics = Vec::new();
 
     let settings = match entries.iter().find(|e| e.path == SETTINGS_FILE) {
         Some(entry) => {
-            let text = read_text(&repository, entry, &mut diagnostics);
+            let text = read_text(repository, entry, &mut diagnostics);
             let (settings, found) = config::parse_settings(SETTINGS_FILE, &text);
             diagnostics.extend(found);
             settings
@@ -70,7 +73,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
     let layout_path = prefixed(&book_dir, ".gitbook.yaml");
     let layout = match entries.iter().find(|e| e.path == layout_path) {
         Some(entry) => {
-            let text = read_text(&repository, entry, &mut diagnostics);
+            let text = read_text(repository, entry, &mut diagnostics);
             let (layout, found) = config::parse_gitbook_layout(&layout_path, &text);
             diagnostics.extend(found);
             layout
@@ -89,7 +92,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         });
     }
 
-    let files = book_files(&root, &entries, &mut diagnostics);
+    let files = book_files(&root, entries, &mut diagnostics);
     let mut markdown: Vec<(String, &TreeEntry)> = Vec::new();
     let mut assets = Vec::new();
     for (path, entry) in &files {
@@ -114,12 +117,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
     // Git reads are sequential (git2 handles are not shared across threads); decoding is parallel.
     let blobs: Vec<(String, Option<Vec<u8>>)> = markdown
         .iter()
-        .map(|(path, entry)| {
-            (
-                path.clone(),
-                read_blob(&repository, entry, &mut diagnostics),
-            )
-        })
+        .map(|(path, entry)| (path.clone(), read_blob(repository, entry, &mut diagnostics)))
         .collect();
     let decoded: Vec<(String, String, Vec<Diagnostic>)> = blobs
         .into_par_iter()
@@ -254,7 +252,7 @@ pub fn load(options: &LoadOptions) -> Result<Loaded, Error> {
         base_url: settings.base_url.clone(),
         root: root.clone(),
         revision: Revision {
-            id: commit.id,
+            id: commit.id.clone(),
             time: commit.time,
             offset_minutes: commit.offset_minutes,
             shallow: repository.is_shallow(),

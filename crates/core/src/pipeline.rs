@@ -2,6 +2,7 @@
 
 use livret_model::{Diagnostic, ExportContext, ExportError, Exporter, OutputFile};
 use rayon::prelude::*;
+use std::time::{Duration, Instant};
 
 /// What one exporter produced.
 #[derive(Debug)]
@@ -9,6 +10,7 @@ pub struct ExportOutcome {
     pub exporter: &'static str,
     /// The files, and the problems the exporter met on the way.
     pub result: Result<(Vec<OutputFile>, Vec<Diagnostic>), ExportError>,
+    pub elapsed: Duration,
 }
 
 /// Runs every exporter in parallel; outcomes come back in the order of `exporters`.
@@ -16,11 +18,27 @@ pub fn run_exporters(
     exporters: &[&dyn Exporter],
     context: &ExportContext<'_>,
 ) -> Vec<ExportOutcome> {
+    run_exporters_with(exporters, context, &|_| {})
+}
+
+/// The same, calling `finished` with each outcome as soon as its exporter ends (for progress).
+pub fn run_exporters_with(
+    exporters: &[&dyn Exporter],
+    context: &ExportContext<'_>,
+    finished: &(dyn Fn(&ExportOutcome) + Sync),
+) -> Vec<ExportOutcome> {
     exporters
         .par_iter()
-        .map(|exporter| ExportOutcome {
-            exporter: exporter.name(),
-            result: exporter.export_with_diagnostics(context),
+        .map(|exporter| {
+            let start = Instant::now();
+            let result = exporter.export_with_diagnostics(context);
+            let outcome = ExportOutcome {
+                exporter: exporter.name(),
+                result,
+                elapsed: start.elapsed(),
+            };
+            finished(&outcome);
+            outcome
         })
         .collect()
 }

@@ -1,9 +1,8 @@
 //! Past versions of pages, from the history: each distinct blob read once and parsed once, in parallel.
 
-use crate::git::Repository;
 use crate::links::BookIndex;
 use crate::parse::{parse_page, Library};
-use crate::{text, Error, LoadOptions};
+use crate::{text, Error, LoadOptions, Source};
 use livret_model::{Book, Diagnostic, History, PageVersions};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -21,7 +20,16 @@ pub fn parse_versions(
     history: &History,
     pages: &[String],
 ) -> Result<(PageVersions, Vec<Diagnostic>), Error> {
-    let repository = Repository::open(&options.repository)?;
+    Source::open(options)?.versions(book, history, pages)
+}
+
+pub(crate) fn parse(
+    source: &Source<'_>,
+    book: &Book,
+    history: &History,
+    pages: &[String],
+) -> Result<(PageVersions, Vec<Diagnostic>), Error> {
+    let repository = &source.repository;
     // Each distinct blob, with a path it had (links are resolved from there).
     let mut wanted: BTreeMap<&str, &str> = BTreeMap::new();
     for (page, page_history) in &history.pages {
