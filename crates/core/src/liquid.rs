@@ -196,7 +196,8 @@ fn split_line(line: &str, number: u32, report: &mut Report<'_>, tokens: &mut Vec
     let mut consumed = 0;
     let mut had_tag = false;
     while let Some(start) = find_tag_start(rest) {
-        let Some(end) = rest[start..].find("%}").map(|end| start + end) else {
+        // `%}` is looked for after `{%`, so that `{%}` is not a tag that ends before it starts.
+        let Some(end) = rest[start + 2..].find("%}").map(|end| start + 2 + end) else {
             let column = line[..consumed + start].chars().count() as u32 + 1;
             report.push(
                 Diagnostic::error(
@@ -627,6 +628,18 @@ mod tests {
             panic!()
         };
         assert_eq!(tag.attribute("summary"), Some("Pourquoi ?"));
+    }
+
+    /// Found by the fuzzer (tests/fuzz_parser.rs): `{%}` overlaps its own end and panicked.
+    #[test]
+    fn a_tag_start_overlapping_its_end_is_unclosed() {
+        let (nodes, diagnostics) = parse("[%}](:x{%}{/y{)");
+        assert_eq!(diagnostics[0].code, "unclosed-tag");
+        assert_eq!(diagnostics[0].column, Some(8));
+        assert_eq!(names(&nodes), vec!["md@1:[%}](:x{%}{/y{)"]);
+        let (nodes, diagnostics) = parse("a {%} b %} c");
+        assert_eq!(diagnostics[0].code, "unknown-tag", "{diagnostics:?}");
+        assert_eq!(names(&nodes).first().map(String::as_str), Some("md@1:a"));
     }
 
     #[test]
