@@ -285,7 +285,7 @@ impl Items {
             }
             let font = fonts.font_for(style.face, c);
             if font.is_none() {
-                fonts.missing += 1;
+                fonts.count_missing();
             }
             if i > run_start && font != run_font {
                 pieces.push((run_start, i, run_font));
@@ -779,9 +779,7 @@ fn draw_line(
         out.glyph(font, s, x, baseline, gid, width);
         x += width;
         // The hyphen's text, for copy and paste.
-        fonts.used[usize::from(font)]
-            .entry(gid)
-            .or_insert_with(|| "-".to_owned());
+        fonts.note_used(font, gid, "-");
     }
     out.end_decorations(x, baseline, height);
     out.flush();

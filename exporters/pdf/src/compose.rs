@@ -27,14 +27,15 @@ pub(crate) fn dest_positions(layout: &Layout<'_>, pages: &[PageLayout]) -> DestP
     positions
 }
 
-/// The drawings of page `index`, in page coordinates (y from the top).
+/// The drawings of page `index`, in page coordinates (y from the top): the body, then the running
+/// header and footer (apart, since the footer's page numbers change whenever pages are added).
 pub(crate) fn compose_page(
     layout: &mut Layout<'_>,
     pages: &[PageLayout],
     index: usize,
     positions: &DestPositions,
     book_title: &str,
-) -> Vec<Draw> {
+) -> (Vec<Draw>, Vec<Draw>) {
     let page = &pages[index];
     let geometry = layout.geometry;
     let top = geometry.margin;
@@ -103,6 +104,7 @@ pub(crate) fn compose_page(
             }
         }
     }
+    let body = std::mem::take(&mut draws);
     let chapter = layout.chapters[page.chapter as usize].clone();
     if chapter.decorated {
         let size = geometry.size * 0.8;
@@ -155,7 +157,7 @@ pub(crate) fn compose_page(
             glyphs,
         });
     }
-    draws
+    (body, draws)
 }
 
 /// `text`, cut with an ellipsis to fit `room` points.

@@ -2,10 +2,11 @@
 //! and language, an id derived from the revision (same revision, same bytes), compressed streams.
 
 use crate::compose::DestPositions;
+use crate::flow::Draw;
 use crate::flow::LinkTarget;
 use crate::layout::OutlineItem;
-use lopdf::{Dictionary, Object, ObjectId, StringFormat};
-use printpdf::{PdfDocument, PdfSaveOptions};
+use livret_model::Cache;
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 
 /// What the document says about itself.
 #[derive(Debug, Clone)]
@@ -45,29 +46,145 @@ fn digest(seed: &str) -> Vec<u8> {
     hash.to_be_bytes().to_vec()
 }
 
-/// Serializes `pdf` and finishes it.
-pub(crate) fn finish(
-    pdf: PdfDocument,
-    to_unicode: &std::collections::BTreeMap<String, String>,
+/// What one PDF page is made of: its body and its running header and footer (content streams,
+/// compressed when that saves room), and its drawings' links.
+pub(crate) struct PageObjects {
+    pub body: Stream,
+    pub decorations: Option<Stream>,
+    pub draws: Vec<Draw>,
+}
+
+/// A content stream, compressed (from the cache when an earlier build compressed the same
+/// bytes) when that makes it smaller.
+pub(crate) fn stream(dict: Dictionary, content: Vec<u8>, cache: Option<&dyn Cache>) -> Stream {
+    let mut stream = Stream::new(dict, content);
+    deflate(&mut stream, cache);
+    stream.allows_compression = false;
+    stream
+}
+
+/// Compresses a stream's content at a fast level when that saves more than the filter costs.
+fn deflate(stream: &mut Stream, cache: Option<&dyn Cache>) {
+    use std::io::Write;
+    let key = cache.map(|_| {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(b"pdf-deflate 5 ");
+        hasher.update(&stream.content);
+        hasher.digest128()
+    });
+    let cached = match (cache, key) {
+        (Some(cache), Some(key)) => cache.get("pdf-deflate", key),
+        _ => None,
+    };
+    let compressed = match cached {
+        Some(bytes) => bytes.to_vec(),
+        None => {
+            let mut encoder = flate2::write::ZlibEncoder::new(
+                Vec::with_capacity(stream.content.len() / 3),
+                flate2::Compression::new(5),
+            );
+            if encoder.write_all(&stream.content).is_err() {
+                return;
+            }
+            let Ok(compressed) = encoder.finish() else {
+                return;
+            };
+            if let (Some(cache), Some(key)) = (cache, key) {
+                cache.put("pdf-deflate", key, compressed.clone());
+            }
+            compressed
+        }
+    };
+    if compressed.len() + 19 < stream.content.len() {
+        stream
+            .dict
+            .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        stream.set_content(compressed);
+    }
+}
+
+/// The document: fonts and images in one resource dictionary shared by every page, the pages,
+/// their link annotations; then [`finish`].
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn document(
+    mut doc: Document,
+    resources: Dictionary,
+    pages: Vec<PageObjects>,
+    links: &[LinkTarget],
+    width: f32,
+    height: f32,
     metadata: &Metadata,
     outline: &[OutlineItem],
     positions: &DestPositions,
+    cache: Option<&dyn Cache>,
     timer: &mut crate::Timer,
 ) -> Result<Vec<u8>, String> {
-    let options = PdfSaveOptions {
-        optimize: true,
-        subset_fonts: false,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut warnings = Vec::new();
-    let mut doc = printpdf::to_lopdf_doc(&pdf, &options, &mut warnings);
-    drop(pdf);
-    timer.lap("printpdf to lopdf");
-    replace_to_unicode(&mut doc, to_unicode);
     doc.version = "1.7".to_owned();
-    let pages: Vec<ObjectId> = doc.get_pages().values().copied().collect();
+    doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
+    let resources_id = doc.add_object(resources);
+    let pages_id = doc.new_object_id();
+    let page_ids: Vec<ObjectId> = pages.iter().map(|_| doc.new_object_id()).collect();
+    for (page, &page_id) in pages.into_iter().zip(&page_ids) {
+        let annotations =
+            crate::emit::annotations(&page.draws, links, positions, &page_ids, height);
+        let body = doc.add_object(page.body);
+        let contents = match page.decorations {
+            Some(decorations) => Object::Array(vec![
+                Object::Reference(body),
+                Object::Reference(doc.add_object(decorations)),
+            ]),
+            None => Object::Reference(body),
+        };
+        let mut dict = Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Page".to_vec())),
+            ("Parent", Object::Reference(pages_id)),
+            (
+                "MediaBox",
+                Object::Array(vec![
+                    Object::Integer(0),
+                    Object::Integer(0),
+                    Object::Real(width),
+                    Object::Real(height),
+                ]),
+            ),
+            ("Resources", Object::Reference(resources_id)),
+            ("Contents", contents),
+        ]);
+        if !annotations.is_empty() {
+            dict.set("Annots", Object::Array(annotations));
+        }
+        doc.objects.insert(page_id, Object::Dictionary(dict));
+    }
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Pages".to_vec())),
+            ("Count", Object::Integer(page_ids.len() as i64)),
+            (
+                "Kids",
+                Object::Array(page_ids.iter().map(|&id| Object::Reference(id)).collect()),
+            ),
+        ])),
+    );
+    let catalog_id = doc.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Catalog".to_vec())),
+        ("Pages", Object::Reference(pages_id)),
+    ]));
+    doc.trailer.set("Root", Object::Reference(catalog_id));
+    timer.lap("page objects");
+    finish(doc, &page_ids, metadata, outline, positions, cache, timer)
+}
 
+/// Adds the metadata and the outline to `doc`, compresses its streams and writes it.
+fn finish(
+    mut doc: Document,
+    pages: &[ObjectId],
+    metadata: &Metadata,
+    outline: &[OutlineItem],
+    positions: &DestPositions,
+    cache: Option<&dyn Cache>,
+    timer: &mut crate::Timer,
+) -> Result<Vec<u8>, String> {
     let info = Dictionary::from_iter(vec![
         ("Title", text(&metadata.title)),
         ("Author", text(&metadata.author)),
@@ -84,7 +201,7 @@ pub(crate) fn finish(
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
 
     let outlines_id = doc.new_object_id();
-    let (first, last, count) = outline_items(&mut doc, outline, outlines_id, &pages, positions, 0);
+    let (first, last, count) = outline_items(&mut doc, outline, outlines_id, pages, positions, 0);
     let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
     catalog.set("Lang", text(&metadata.language));
     catalog.set(
@@ -104,7 +221,7 @@ pub(crate) fn finish(
             ])),
         );
     }
-    compress(&mut doc);
+    compress(&mut doc, cache);
     timer.lap("compression");
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).map_err(|e| e.to_string())?;
@@ -197,48 +314,10 @@ fn page_height(doc: &lopdf::Document, page: ObjectId) -> f32 {
         .unwrap_or(842.0)
 }
 
-/// Puts our ToUnicode CMaps in place of printpdf's, font by font (resource names `F0`, `F1`…).
-fn replace_to_unicode(
-    doc: &mut lopdf::Document,
-    to_unicode: &std::collections::BTreeMap<String, String>,
-) {
-    let Some(&first_page) = doc.get_pages().values().next() else {
-        return;
-    };
-    let font_dict = doc
-        .get_dictionary(first_page)
-        .ok()
-        .and_then(|page| page.get(b"Resources").ok())
-        .and_then(|r| r.as_reference().ok())
-        .and_then(|r| doc.get_dictionary(r).ok())
-        .and_then(|resources| resources.get(b"Font").ok())
-        .and_then(|f| f.as_reference().ok())
-        .and_then(|f| doc.get_dictionary(f).ok())
-        .cloned();
-    let Some(font_dict) = font_dict else {
-        return;
-    };
-    for (name, cmap) in to_unicode {
-        let stream = font_dict
-            .get(name.as_bytes())
-            .ok()
-            .and_then(|f| f.as_reference().ok())
-            .and_then(|f| doc.get_dictionary(f).ok())
-            .and_then(|font| font.get(b"ToUnicode").ok())
-            .and_then(|t| t.as_reference().ok());
-        if let Some(id) = stream {
-            if let Ok(Object::Stream(stream)) = doc.get_object_mut(id) {
-                stream.dict.remove(b"Filter");
-                stream.set_content(cmap.as_bytes().to_vec());
-            }
-        }
-    }
-}
-
-/// Compresses every stream that is not yet, at a fast level, on two threads.
-fn compress(doc: &mut lopdf::Document) {
-    use std::io::Write;
-    let mut streams: Vec<&mut lopdf::Stream> = doc
+/// Compresses every stream that is not yet, at a fast level, in parallel.
+fn compress(doc: &mut Document, cache: Option<&dyn Cache>) {
+    use rayon::prelude::*;
+    let mut streams: Vec<&mut Stream> = doc
         .objects
         .values_mut()
         .filter_map(|object| match object {
@@ -250,27 +329,7 @@ fn compress(doc: &mut lopdf::Document) {
             _ => None,
         })
         .collect();
-    let half = streams.len() / 2;
-    let (left, right) = streams.split_at_mut(half);
-    let work = |streams: &mut [&mut lopdf::Stream]| {
-        for stream in streams.iter_mut() {
-            let mut encoder =
-                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(5));
-            if encoder.write_all(&stream.content).is_err() {
-                continue;
-            }
-            if let Ok(compressed) = encoder.finish() {
-                if compressed.len() + 19 < stream.content.len() {
-                    stream
-                        .dict
-                        .set("Filter", Object::Name(b"FlateDecode".to_vec()));
-                    stream.set_content(compressed);
-                }
-            }
-        }
-    };
-    std::thread::scope(|scope| {
-        scope.spawn(|| work(left));
-        work(right);
-    });
+    streams
+        .par_iter_mut()
+        .for_each(|stream| deflate(stream, cache));
 }

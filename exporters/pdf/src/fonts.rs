@@ -71,6 +71,17 @@ pub(crate) struct Font<'a> {
     pub fake_italic: bool,
 }
 
+impl Font<'_> {
+    /// Advance of a glyph as the PDF's /W array says it (whole thousandths of an em).
+    pub(crate) fn pdf_width(&self, gid: u16) -> f32 {
+        let advance = self
+            .face
+            .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
+            .map_or(0.0, f32::from);
+        (advance * 1000.0 / self.units_per_em).trunc()
+    }
+}
+
 /// A glyph of a shaped string: id in its font, advance in font units.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ShapedGlyph {
@@ -80,6 +91,37 @@ pub(crate) struct ShapedGlyph {
 
 pub(crate) type Shaped = Rc<[ShapedGlyph]>;
 
+/// A string shaped once: its glyphs, the text each glyph stands for, and the last recording
+/// that noted those texts.
+struct ShapedEntry {
+    glyphs: Shaped,
+    texts: Vec<(u16, Box<str>)>,
+    stamp: u32,
+}
+
+/// What the layout of one book page took from the fonts, so that its layout can be reused in
+/// another build: the glyphs it drew (with their text), the titles it checked, the characters
+/// of its text no font has.
+#[derive(Debug, Default)]
+pub(crate) struct Recording {
+    stamp: u32,
+    pub used: BTreeMap<(u8, u16), String>,
+    pub titles: Vec<String>,
+    pub missing: usize,
+}
+
+/// Keeps, for a glyph drawn for several texts, the smallest: the same whatever the order in
+/// which pages are laid out.
+fn note(map: &mut BTreeMap<u16, String>, gid: u16, text: &str) {
+    match map.get_mut(&gid) {
+        Some(known) if known.as_str() <= text => {}
+        Some(known) => text.clone_into(known),
+        None => {
+            map.insert(gid, text.to_owned());
+        }
+    }
+}
+
 /// Every font of the document, the choice of font per character, and what was drawn.
 pub(crate) struct Fonts<'a> {
     pub fonts: Vec<Font<'a>>,
@@ -87,7 +129,10 @@ pub(crate) struct Fonts<'a> {
     styles: [u8; 6],
     /// Tried in order when a style's font lacks a character.
     fallbacks: Vec<u8>,
-    cache: Vec<HashMap<String, Shaped>>,
+    cache: Vec<HashMap<String, ShapedEntry>>,
+    /// What the book page being laid out takes from the fonts, when its layout is kept.
+    pub(crate) recording: Option<Recording>,
+    recordings: u32,
     /// One shaping plan per font (Latin script, left to right), made when first needed.
     plans: Vec<Option<ShapePlan>>,
     /// Per font, for the characters of the Basic Multilingual Plane: 0 not looked up yet,
@@ -95,7 +140,7 @@ pub(crate) struct Fonts<'a> {
     coverage: Vec<Vec<u8>>,
     /// Hyphenation points of words already seen (words repeat a lot in a book).
     pub(crate) hyphenation: HashMap<String, Rc<[usize]>>,
-    /// Per font: glyph id → the text it stands for (first seen wins), for ToUnicode.
+    /// Per font: glyph id → the text it stands for (the smallest when several), for ToUnicode.
     pub used: Vec<BTreeMap<u16, String>>,
     /// Characters no font has (emoji…), left out.
     pub missing: usize,
@@ -199,6 +244,8 @@ impl<'a> Fonts<'a> {
             .collect();
         Ok(Fonts {
             cache: (0..count).map(|_| HashMap::new()).collect(),
+            recording: None,
+            recordings: 0,
             plans: (0..count).map(|_| None).collect(),
             coverage: vec![Vec::new(); count],
             hyphenation: HashMap::new(),
@@ -264,8 +311,22 @@ impl<'a> Fonts<'a> {
     /// Shapes `text` (one font, one line, left to right); cached per font and string.
     pub(crate) fn shape(&mut self, font: u8, text: &str) -> Shaped {
         let index = usize::from(font);
-        if let Some(shaped) = self.cache[index].get(text) {
-            return shaped.clone();
+        if let Some(entry) = self.cache[index].get_mut(text) {
+            if let Some(recording) = &mut self.recording {
+                if entry.stamp != recording.stamp {
+                    entry.stamp = recording.stamp;
+                    for (gid, piece) in &entry.texts {
+                        match recording.used.get_mut(&(font, *gid)) {
+                            Some(known) if known.as_str() <= &**piece => {}
+                            Some(known) => *known = piece.to_string(),
+                            None => {
+                                recording.used.insert((font, *gid), piece.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            return entry.glyphs.clone();
         }
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(text);
@@ -285,6 +346,7 @@ impl<'a> Fonts<'a> {
         let infos = output.glyph_infos();
         let positions = output.glyph_positions();
         let mut glyphs = Vec::with_capacity(infos.len());
+        let mut texts = Vec::new();
         for (i, (info, position)) in infos.iter().zip(positions).enumerate() {
             let gid = u16::try_from(info.glyph_id).unwrap_or(0);
             glyphs.push(ShapedGlyph {
@@ -301,15 +363,77 @@ impl<'a> Fonts<'a> {
                     .find(|&c| c > start)
                     .unwrap_or(text.len());
                 if let Some(piece) = text.get(start..end) {
-                    self.used[index]
-                        .entry(gid)
-                        .or_insert_with(|| piece.to_owned());
+                    texts.push((gid, Box::<str>::from(piece)));
                 }
             }
         }
+        for (gid, piece) in &texts {
+            self.note_used(font, *gid, piece);
+        }
         let shaped: Shaped = glyphs.into();
-        self.cache[index].insert(text.to_owned(), shaped.clone());
+        let stamp = self.recording.as_ref().map_or(0, |r| r.stamp);
+        self.cache[index].insert(
+            text.to_owned(),
+            ShapedEntry {
+                glyphs: shaped.clone(),
+                texts,
+                stamp,
+            },
+        );
         shaped
+    }
+
+    /// Notes that glyph `gid` of `font` is drawn for `text` (for ToUnicode).
+    pub(crate) fn note_used(&mut self, font: u8, gid: u16, text: &str) {
+        if let Some(map) = self.used.get_mut(usize::from(font)) {
+            note(map, gid, text);
+        }
+        if let Some(recording) = &mut self.recording {
+            match recording.used.get_mut(&(font, gid)) {
+                Some(known) if known.as_str() <= text => {}
+                Some(known) => text.clone_into(known),
+                None => {
+                    recording.used.insert((font, gid), text.to_owned());
+                }
+            }
+        }
+    }
+
+    /// Counts a character of the text that no font has.
+    pub(crate) fn count_missing(&mut self) {
+        self.missing += 1;
+        if let Some(recording) = &mut self.recording {
+            recording.missing += 1;
+        }
+    }
+
+    /// Counts the characters of `title` that no font has, once per title.
+    pub(crate) fn count_title(&mut self, title: &str) {
+        if let Some(recording) = &mut self.recording {
+            recording.titles.push(title.to_owned());
+        }
+        if self.titles_counted.contains(title) {
+            return;
+        }
+        self.titles_counted.insert(title.to_owned());
+        let all = title
+            .chars()
+            .filter(|&c| !c.is_control() && !c.is_whitespace())
+            .count();
+        let drawn = title
+            .chars()
+            .filter(|&c| !c.is_control() && !c.is_whitespace() && self.drawable(c))
+            .count();
+        self.missing += all - drawn;
+    }
+
+    /// Starts recording what the layout takes from the fonts.
+    pub(crate) fn start_recording(&mut self) {
+        self.recordings += 1;
+        self.recording = Some(Recording {
+            stamp: self.recordings,
+            ..Recording::default()
+        });
     }
 
     /// Width of `text` at `size` points, in one font.
@@ -322,9 +446,7 @@ impl<'a> Fonts<'a> {
     /// The space glyph of a font and its advance at `size`.
     pub(crate) fn space(&mut self, font: u8, size: f32) -> (u16, f32) {
         let gid = self.space_gid[usize::from(font)];
-        self.used[usize::from(font)]
-            .entry(gid)
-            .or_insert_with(|| " ".to_owned());
+        self.note_used(font, gid, " ");
         let face = &self.fonts[usize::from(font)].face;
         let advance = face
             .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
@@ -337,12 +459,7 @@ impl<'a> Fonts<'a> {
 
     /// Advance of a glyph, in font units, as the PDF's /W array says it (whole thousandths of an em).
     pub(crate) fn pdf_width(&self, font: u8, gid: u16) -> f32 {
-        let font = &self.fonts[usize::from(font)];
-        let advance = font
-            .face
-            .glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(gid))
-            .map_or(0.0, f32::from);
-        (advance * 1000.0 / font.units_per_em).trunc()
+        self.fonts[usize::from(font)].pdf_width(gid)
     }
 }
 
@@ -353,20 +470,18 @@ pub(crate) struct Subset {
     pub subset: bool,
 }
 
-/// Subsets `font` to `glyphs` with allsorts (as printpdf does); the whole font when that fails.
-pub(crate) fn subset(font: &Font<'_>, glyphs: &BTreeMap<u16, String>) -> Subset {
+/// Subsets `font` to the glyphs `ids` (ascending, 0 first) with allsorts (as printpdf does); the
+/// whole font when that fails.
+pub(crate) fn subset(font: &Font<'_>, ids: &[u16]) -> Subset {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
     use allsorts::subset::{CmapTarget, SubsetProfile};
-    let ids: Vec<u16> = std::iter::once(0)
-        .chain(glyphs.keys().copied().filter(|&gid| gid != 0))
-        .collect();
     let result = ReadScope::new(font.data)
         .read::<FontData<'_>>()
         .ok()
         .and_then(|data| data.table_provider(0).ok())
         .and_then(|provider| {
-            allsorts::subset::subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).ok()
+            allsorts::subset::subset(&provider, ids, &SubsetProfile::Pdf, CmapTarget::Unicode).ok()
         });
     match result {
         Some(bytes) => Subset {

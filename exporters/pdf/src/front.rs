@@ -430,7 +430,7 @@ impl Layout<'_> {
                 children,
             } => {
                 let page = self.book.page(path)?;
-                let mut items = self.page(page);
+                let mut items = crate::store::page(self, page);
                 items.extend(children.iter().filter_map(|child| self.body_node(child)));
                 let dest = self.page_dest(path);
                 Some(OutlineItem {

@@ -2,23 +2,25 @@
 //! PNG decoded with the `png` crate and written as flate-compressed samples with a soft mask for
 //! its alpha channel. Other formats (SVG, GIF…) are not drawn; the layout shows their alt text.
 
-use printpdf::{DictItem, ExternalStream, ExternalXObject};
-use std::collections::BTreeMap;
+use lopdf::{Dictionary, Object};
 
-/// A decoded image, ready to be added to the document.
+/// A decoded image, ready to be added to the document: its XObject's dictionary and samples
+/// (compressed when the document is), and the soft mask of its alpha channel if any.
 #[derive(Debug, Clone)]
 pub(crate) struct Picture {
     pub width: u32,
     pub height: u32,
-    pub xobject: ExternalXObject,
+    pub dict: Dictionary,
+    pub content: Vec<u8>,
+    pub mask: Option<Vec<u8>>,
 }
 
-fn name(value: &str) -> DictItem {
-    DictItem::Name(value.as_bytes().to_vec())
+fn name(value: &str) -> Object {
+    Object::Name(value.as_bytes().to_vec())
 }
 
-fn int(value: u32) -> DictItem {
-    DictItem::Int(i64::from(value))
+fn int(value: u32) -> Object {
+    Object::Integer(i64::from(value))
 }
 
 /// The image in `bytes`, when livret can draw it.
@@ -32,34 +34,15 @@ pub(crate) fn decode(bytes: &[u8]) -> Option<Picture> {
     }
 }
 
-fn image_dict(width: u32, height: u32, colour_space: &str) -> BTreeMap<String, DictItem> {
-    BTreeMap::from([
-        ("Type".to_owned(), name("XObject")),
-        ("Subtype".to_owned(), name("Image")),
-        ("Width".to_owned(), int(width)),
-        ("Height".to_owned(), int(height)),
-        ("ColorSpace".to_owned(), name(colour_space)),
-        ("BitsPerComponent".to_owned(), int(8)),
+pub(crate) fn image_dict(width: u32, height: u32, colour_space: &str) -> Dictionary {
+    Dictionary::from_iter(vec![
+        ("Type", name("XObject")),
+        ("Subtype", name("Image")),
+        ("Width", int(width)),
+        ("Height", int(height)),
+        ("ColorSpace", name(colour_space)),
+        ("BitsPerComponent", int(8)),
     ])
-}
-
-fn xobject(
-    dict: BTreeMap<String, DictItem>,
-    content: Vec<u8>,
-    compress: bool,
-    width: u32,
-    height: u32,
-) -> ExternalXObject {
-    ExternalXObject {
-        stream: ExternalStream {
-            dict,
-            content,
-            compress,
-        },
-        width: Some(printpdf::Px(width as usize)),
-        height: Some(printpdf::Px(height as usize)),
-        dpi: None,
-    }
 }
 
 /// Width, height and components from the start-of-frame marker of a JPEG.
@@ -96,18 +79,20 @@ fn jpeg(bytes: &[u8]) -> Option<Picture> {
                 return None;
             }
             let mut dict = image_dict(width, height, colour_space);
-            dict.insert("Filter".to_owned(), name("DCTDecode"));
+            dict.set("Filter", name("DCTDecode"));
             if components == 4 && adobe {
                 // Adobe writes CMYK JPEGs inverted.
-                dict.insert(
-                    "Decode".to_owned(),
-                    DictItem::Array([1, 0, 1, 0, 1, 0, 1, 0].map(DictItem::Int).to_vec()),
+                dict.set(
+                    "Decode",
+                    Object::Array([1, 0, 1, 0, 1, 0, 1, 0].map(Object::Integer).to_vec()),
                 );
             }
             return Some(Picture {
                 width,
                 height,
-                xobject: xobject(dict, bytes.to_vec(), false, width, height),
+                dict,
+                content: bytes.to_vec(),
+                mask: None,
             });
         }
         at += 2 + length;
@@ -133,7 +118,8 @@ fn png_image(bytes: &[u8]) -> Option<Picture> {
         png::ColorType::Rgba => (4, "DeviceRGB", true),
         png::ColorType::Indexed => return None,
     };
-    let mut dict = image_dict(width, height, colour_space);
+    let dict = image_dict(width, height, colour_space);
+    let mut soft_mask = None;
     let samples = if alpha {
         let colour = channels - 1;
         let mut samples = Vec::with_capacity(buffer.len() / channels * colour);
@@ -143,16 +129,7 @@ fn png_image(bytes: &[u8]) -> Option<Picture> {
             mask.push(pixel[colour]);
         }
         if mask.iter().any(|&a| a != 255) {
-            dict.insert(
-                "SMask".to_owned(),
-                DictItem::Stream {
-                    stream: ExternalStream {
-                        dict: image_dict(width, height, "DeviceGray"),
-                        content: mask,
-                        compress: true,
-                    },
-                },
-            );
+            soft_mask = Some(mask);
         }
         samples
     } else {
@@ -161,7 +138,9 @@ fn png_image(bytes: &[u8]) -> Option<Picture> {
     Some(Picture {
         width,
         height,
-        xobject: xobject(dict, samples, true, width, height),
+        dict,
+        content: samples,
+        mask: soft_mask,
     })
 }
 
@@ -188,8 +167,8 @@ mod tests {
     fn png_with_alpha_gets_a_soft_mask() {
         let picture = decode(&tiny_png()).unwrap();
         assert_eq!((picture.width, picture.height), (2, 1));
-        assert_eq!(picture.xobject.stream.content, [255, 0, 0, 0, 0, 255]);
-        assert!(picture.xobject.stream.dict.contains_key("SMask"));
+        assert_eq!(picture.content, [255, 0, 0, 0, 0, 255]);
+        assert_eq!(picture.mask.as_deref(), Some(&[255, 128][..]));
     }
 
     #[test]

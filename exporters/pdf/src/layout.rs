@@ -91,6 +91,12 @@ pub(crate) struct Layout<'a> {
     pub width: f32,
     /// The book page being laid out, for footnotes.
     pub page_path: String,
+    /// Where page layouts are kept across builds, and the digest of what they depend on
+    /// besides the page.
+    pub(crate) cache: Option<&'a dyn livret_model::Cache>,
+    pub(crate) context_digest: Option<u128>,
+    /// What the page being laid out takes from shared state, when its layout is kept.
+    pub(crate) recorder: Option<crate::store::Recorder>,
 }
 
 impl std::fmt::Debug for Layout<'_> {
@@ -131,7 +137,20 @@ impl<'a> Layout<'a> {
             width: geometry.body_width(),
             geometry,
             page_path: String::new(),
+            cache: None,
+            context_digest: None,
+            recorder: None,
         }
+    }
+
+    /// How many containers are open.
+    pub(crate) fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// The picture already decoded for `path`.
+    pub(crate) fn picture_id(&self, path: &str) -> Option<u32> {
+        self.picture_ids.get(path).copied().flatten()
     }
 
     pub(crate) fn size(&self) -> f32 {
@@ -145,7 +164,17 @@ impl<'a> Layout<'a> {
     /// The id of a destination (a place a link or bookmark can go to), by key.
     pub(crate) fn dest(&mut self, key: &str) -> u32 {
         let next = self.dest_ids.len() as u32;
-        *self.dest_ids.entry(key.to_owned()).or_insert(next)
+        let id = match self.dest_ids.get(key) {
+            Some(&id) => id,
+            None => {
+                self.dest_ids.insert(key.to_owned(), next);
+                next
+            }
+        };
+        if let Some(recorder) = &mut self.recorder {
+            recorder.dest(key, id);
+        }
+        id
     }
 
     pub(crate) fn dest_count(&self) -> usize {
@@ -207,6 +236,9 @@ impl<'a> Layout<'a> {
     }
 
     pub(crate) fn picture_at(&mut self, path: &str) -> Option<(u32, f32, f32)> {
+        if let Some(recorder) = &mut self.recorder {
+            recorder.picture(path);
+        }
         let id = match self.picture_ids.get(path) {
             Some(id) => *id,
             None => {
@@ -398,14 +430,7 @@ pub(crate) fn display_title(fonts: &mut Fonts<'_>, title: &str) -> String {
         .chars()
         .filter(|&c| !c.is_control() && fonts.drawable(c))
         .collect();
-    if fonts.titles_counted.insert(title.to_owned()) {
-        let dropped = title
-            .chars()
-            .filter(|&c| !c.is_control() && !c.is_whitespace())
-            .count()
-            - kept.chars().filter(|&c| !c.is_whitespace()).count();
-        fonts.missing += dropped;
-    }
+    fonts.count_title(title);
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -22,11 +22,11 @@ mod front;
 mod images;
 mod layout;
 mod paginate;
+mod store;
 mod text;
 mod words;
 
 use livret_model::{Diagnostic, ExportContext, ExportError, Exporter, Needs, OutputFile};
-use printpdf::PdfDocument;
 
 /// Writes `book.pdf`.
 #[derive(Debug, Default)]
@@ -140,6 +140,10 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     let geometry = layout::Geometry::new(settings);
     let lang = words::Lang::from_tag(&book.meta.language);
     let mut layout = layout::Layout::new(fonts, geometry, lang, book, context.assets);
+    if let Some(cache) = context.cache {
+        layout.cache = Some(cache);
+        layout.context_digest = Some(store::context_digest(context));
+    }
 
     let structure = front::structure(book);
     layout.cover(settings.cover_image.as_deref());
@@ -150,31 +154,43 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     let pages = paginate::paginate(&layout.elements, geometry.body_height());
     let positions = compose::dest_positions(&layout, &pages);
     let book_title = layout::display_title(&mut layout.fonts, &book.meta.title);
-    let composed: Vec<Vec<flow::Draw>> = (0..pages.len())
+    let composed: Vec<(Vec<flow::Draw>, Vec<flow::Draw>)> = (0..pages.len())
         .map(|index| compose::compose_page(&mut layout, &pages, index, &positions, &book_title))
         .collect();
     // The elements are drawn: free them before the PDF objects are built.
     layout.elements = Vec::new();
     timer.lap("pagination and composition");
 
-    let mut doc = PdfDocument::new(&book.meta.title);
-    let registered = emit::register_fonts(&mut doc, &layout.fonts)?;
-    emit::register_pictures(&mut doc, &layout.pictures);
-    doc.pages = composed
-        .into_iter()
-        .map(|draws| {
-            emit::page(
-                &draws,
-                &layout.fonts,
-                &registered,
-                &layout.links,
-                &positions,
-                geometry.page_width,
-                geometry.page_height,
-            )
-        })
-        .collect();
-    timer.lap("fonts and printpdf pages");
+    let cache = context.cache;
+    let mut doc = lopdf::Document::with_version("1.7");
+    let mut resources = lopdf::Dictionary::new();
+    resources.set("Font", emit::add_fonts(&mut doc, &layout.fonts, cache)?);
+    let pictures = emit::add_pictures(&mut doc, &layout.pictures);
+    if !pictures.is_empty() {
+        resources.set("XObject", pictures);
+    }
+    timer.lap("fonts and images");
+    let faces = emit::Faces::new(&layout.fonts);
+    let height = geometry.page_height;
+    let page_objects: Vec<finish::PageObjects> = {
+        use rayon::prelude::*;
+        composed
+            .into_par_iter()
+            .map(|(body, decorations)| {
+                let content = emit::content(&body, &faces, height);
+                let decorations = (!decorations.is_empty()).then(|| {
+                    let content = emit::content(&decorations, &faces, height);
+                    finish::stream(lopdf::Dictionary::new(), content, cache)
+                });
+                finish::PageObjects {
+                    body: finish::stream(lopdf::Dictionary::new(), content, cache),
+                    decorations,
+                    draws: body,
+                }
+            })
+            .collect()
+    };
+    timer.lap("content streams");
 
     let revision = &book.meta.revision;
     let date = words::pdf_date(revision.time, revision.offset_minutes);
@@ -213,12 +229,17 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
             pages.len()
         ),
     };
-    let bytes = finish::finish(
+    let bytes = finish::document(
         doc,
-        &registered.to_unicode,
+        resources,
+        page_objects,
+        &layout.links,
+        geometry.page_width,
+        geometry.page_height,
         &metadata,
         &outline,
         &positions,
+        cache,
         &mut timer,
     )?;
     Ok((
