@@ -13,12 +13,15 @@ pub const T0: i64 = 1_709_283_600;
 /// One day, in seconds.
 pub const DAY: i64 = 86_400;
 
-/// One change of a commit: a file written (created or replaced) or deleted.
+/// One change of a commit: a file, symbolic link or submodule written (created or replaced), or deleted.
 #[derive(Debug, Clone)]
 pub struct Change {
     pub path: String,
-    /// `None` deletes the file.
+    /// `None` deletes the entry.
     pub content: Option<Vec<u8>>,
+    /// `Blob` for a file; `Link` for a symbolic link (`content` is its target); `Commit` for a
+    /// submodule (`content` is the commit id in hex, which the repository does not hold).
+    pub mode: FileMode,
 }
 
 /// Writes `content` at `path` in the next commit.
@@ -26,6 +29,25 @@ pub fn file(path: &str, content: impl AsRef<[u8]>) -> Change {
     Change {
         path: path.to_owned(),
         content: Some(content.as_ref().to_vec()),
+        mode: FileMode::Blob,
+    }
+}
+
+/// A symbolic link at `path` pointing at `target` (mode 120000), as `git add` stores one.
+pub fn symlink(path: &str, target: &str) -> Change {
+    Change {
+        path: path.to_owned(),
+        content: Some(target.as_bytes().to_vec()),
+        mode: FileMode::Link,
+    }
+}
+
+/// A submodule at `path` checked out at `commit` (a gitlink, mode 160000); add `.gitmodules` yourself.
+pub fn submodule(path: &str, commit: &str) -> Change {
+    Change {
+        path: path.to_owned(),
+        content: Some(commit.as_bytes().to_vec()),
+        mode: FileMode::Commit,
     }
 }
 
@@ -34,6 +56,7 @@ pub fn deleted(path: &str) -> Change {
     Change {
         path: path.to_owned(),
         content: None,
+        mode: FileMode::Blob,
     }
 }
 
@@ -117,9 +140,14 @@ impl Fixture {
         let mut update = TreeUpdateBuilder::new();
         for change in changes {
             match &change.content {
+                Some(bytes) if change.mode == FileMode::Commit => {
+                    let hex = std::str::from_utf8(bytes).expect("a commit id in hex");
+                    let commit = Oid::from_str(hex).expect("a commit id");
+                    update.upsert(change.path.as_str(), commit, FileMode::Commit);
+                }
                 Some(bytes) => {
                     let blob = repo.blob(bytes).expect("write blob");
-                    update.upsert(change.path.as_str(), blob, FileMode::Blob);
+                    update.upsert(change.path.as_str(), blob, change.mode);
                 }
                 None => {
                     update.remove(change.path.as_str());

@@ -1,5 +1,6 @@
 //! Workspace integration tests: the `livret` library and binary against fixture repositories and the sample handbook.
 
+mod broken;
 mod changelog;
 mod cli;
 mod encoding;

@@ -768,14 +768,8 @@ fn every_construct() -> Fixture {
                 "glossaire.md",
                 "# Glossaire\n\n## Termes\n\n**Binôme** : la personne qui t’accompagne.\n\n**Démo** : la présentation de chaque semaine.\n",
             ),
-            Change {
-                path: ".gitbook/assets/schema.png".to_owned(),
-                content: Some(png),
-            },
-            Change {
-                path: ".gitbook/assets/photo.jpg".to_owned(),
-                content: Some(tiny_jpeg()),
-            },
+            file(".gitbook/assets/schema.png", png),
+            file(".gitbook/assets/photo.jpg", tiny_jpeg()),
             file(".gitbook/assets/charte.pdf", "%PDF-1.4 placeholder"),
         ],
         T0,
