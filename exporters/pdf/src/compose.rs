@@ -27,19 +27,47 @@ pub(crate) fn dest_positions(layout: &Layout<'_>, pages: &[PageLayout]) -> DestP
     positions
 }
 
-/// The drawings of page `index`, in page coordinates (y from the top): the body, then the running
-/// header and footer (apart, since the footer's page numbers change whenever pages are added).
+/// The drawings of a page, in page coordinates (y from the top).
+#[derive(Debug, Default)]
+pub(crate) struct Composed {
+    /// What the body shows (left empty when it is known already).
+    pub body: Vec<Draw>,
+    /// The body's links.
+    pub links: Vec<Draw>,
+    /// The running header and footer (apart, since the footer's page numbers change whenever
+    /// pages are added).
+    pub decorations: Vec<Draw>,
+}
+
+/// The drawings of page `index`; those of its body only when `body`.
 pub(crate) fn compose_page(
     layout: &mut Layout<'_>,
     pages: &[PageLayout],
     index: usize,
     positions: &DestPositions,
     book_title: &str,
-) -> (Vec<Draw>, Vec<Draw>) {
+    body: bool,
+) -> Composed {
     let page = &pages[index];
     let geometry = layout.geometry;
     let top = geometry.margin;
+    let mut links = Vec::new();
+    for placed in &page.placed {
+        for draw in &layout.elements[placed.element].draws {
+            if let Draw::Link { .. } = draw {
+                links.push(draw.shifted(top + placed.y));
+            }
+        }
+    }
     let mut draws = Vec::new();
+    if !body {
+        let decorations = decorations(layout, pages, index, book_title);
+        return Composed {
+            body: Vec::new(),
+            links,
+            decorations,
+        };
+    }
     // Containers: the extent of their elements on this page, outermost first.
     let mut extents: BTreeMap<u32, (f32, f32)> = BTreeMap::new();
     for placed in &page.placed {
@@ -100,11 +128,28 @@ pub(crate) fn compose_page(
                         glyphs,
                     });
                 }
+                Draw::Link { .. } => {}
                 draw => draws.push(draw),
             }
         }
     }
-    let body = std::mem::take(&mut draws);
+    Composed {
+        body: draws,
+        links,
+        decorations: decorations(layout, pages, index, book_title),
+    }
+}
+
+/// The running header and footer of page `index`.
+fn decorations(
+    layout: &mut Layout<'_>,
+    pages: &[PageLayout],
+    index: usize,
+    book_title: &str,
+) -> Vec<Draw> {
+    let page = &pages[index];
+    let geometry = layout.geometry;
+    let mut draws = Vec::new();
     let chapter = layout.chapters[page.chapter as usize].clone();
     if chapter.decorated {
         let size = geometry.size * 0.8;
@@ -157,7 +202,7 @@ pub(crate) fn compose_page(
             glyphs,
         });
     }
-    (body, draws)
+    draws
 }
 
 /// `text`, cut with an ellipsis to fit `room` points.

@@ -63,6 +63,30 @@ pub(crate) fn stream(dict: Dictionary, content: Vec<u8>, cache: Option<&dyn Cach
     stream
 }
 
+/// A content stream as kept in the cache: whether it is compressed, then its bytes.
+pub(crate) fn stream_bytes(stream: &Stream) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(stream.content.len() + 1);
+    bytes.push(u8::from(stream.dict.get(b"Filter").is_ok()));
+    bytes.extend_from_slice(&stream.content);
+    bytes
+}
+
+/// A content stream back from [`stream_bytes`].
+pub(crate) fn stored_stream(bytes: &[u8]) -> Option<Stream> {
+    let (&compressed, content) = bytes.split_first()?;
+    // Keys in the order a new stream gets them: /Length, then /Filter.
+    let mut stream = Stream::new(Dictionary::new(), content.to_vec());
+    match compressed {
+        0 => {}
+        1 => stream
+            .dict
+            .set("Filter", Object::Name(b"FlateDecode".to_vec())),
+        _ => return None,
+    }
+    stream.allows_compression = false;
+    Some(stream)
+}
+
 /// Compresses a stream's content at a fast level when that saves more than the filter costs.
 fn deflate(stream: &mut Stream, cache: Option<&dyn Cache>) {
     use std::io::Write;

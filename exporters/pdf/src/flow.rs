@@ -128,6 +128,9 @@ pub(crate) struct Element {
     pub dests: Vec<u32>,
     /// The header row to repeat above this element when a page starts with it (tables).
     pub repeat: Option<usize>,
+    /// The book page layout this element comes from (an index in `Layout::origins`) and its
+    /// place in it, when that layout has a key: what a PDF page shows is known from these.
+    pub origin: Option<(u32, u32)>,
 }
 
 impl Element {
@@ -143,6 +146,7 @@ impl Element {
             chapter: 0,
             dests: Vec::new(),
             repeat: None,
+            origin: None,
         }
     }
 }

@@ -97,6 +97,10 @@ pub(crate) struct Layout<'a> {
     pub(crate) context_digest: Option<u128>,
     /// What the page being laid out takes from shared state, when its layout is kept.
     pub(crate) recorder: Option<crate::store::Recorder>,
+    /// The book page layouts with a key, for [`crate::flow::Element::origin`].
+    pub(crate) origins: Vec<crate::store::Origin>,
+    /// The pages' keys and kept layouts, looked up before the layout starts.
+    pub(crate) prepared: crate::store::Prepared,
 }
 
 impl std::fmt::Debug for Layout<'_> {
@@ -140,6 +144,8 @@ impl<'a> Layout<'a> {
             cache: None,
             context_digest: None,
             recorder: None,
+            origins: Vec::new(),
+            prepared: crate::store::Prepared::default(),
         }
     }
 

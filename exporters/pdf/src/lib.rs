@@ -143,25 +143,45 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     if let Some(cache) = context.cache {
         layout.cache = Some(cache);
         layout.context_digest = Some(store::context_digest(context));
+        layout.prepared = store::prepare(&layout);
     }
 
+    timer.lap("fonts and context");
     let structure = front::structure(book);
     layout.cover(settings.cover_image.as_deref());
     layout.contents(&structure);
+    timer.lap("cover and contents");
     let outline = layout.body(&structure);
-    timer.lap("layout");
+    timer.lap("layout of the body");
 
     let pages = paginate::paginate(&layout.elements, geometry.body_height());
     let positions = compose::dest_positions(&layout, &pages);
     let book_title = layout::display_title(&mut layout.fonts, &book.meta.title);
-    let composed: Vec<(Vec<flow::Draw>, Vec<flow::Draw>)> = (0..pages.len())
-        .map(|index| compose::compose_page(&mut layout, &pages, index, &positions, &book_title))
-        .collect();
+    let cache = context.cache;
+    // The body of a page whose elements all come from kept layouts may be known already.
+    let mut composed = Vec::with_capacity(pages.len());
+    for index in 0..pages.len() {
+        let key = cache.and_then(|_| store::body_key(&layout, &pages[index]));
+        let known = match (cache, key) {
+            (Some(cache), Some(key)) => cache
+                .get("pdf-body", key)
+                .and_then(|bytes| finish::stored_stream(&bytes)),
+            _ => None,
+        };
+        let draws = compose::compose_page(
+            &mut layout,
+            &pages,
+            index,
+            &positions,
+            &book_title,
+            known.is_none(),
+        );
+        composed.push((draws, key, known));
+    }
     // The elements are drawn: free them before the PDF objects are built.
     layout.elements = Vec::new();
     timer.lap("pagination and composition");
 
-    let cache = context.cache;
     let mut doc = lopdf::Document::with_version("1.7");
     let mut resources = lopdf::Dictionary::new();
     resources.set("Font", emit::add_fonts(&mut doc, &layout.fonts, cache)?);
@@ -176,16 +196,29 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
         use rayon::prelude::*;
         composed
             .into_par_iter()
-            .map(|(body, decorations)| {
-                let content = emit::content(&body, &faces, height);
-                let decorations = (!decorations.is_empty()).then(|| {
-                    let content = emit::content(&decorations, &faces, height);
+            .map(|(draws, key, known)| {
+                let body = match known {
+                    Some(body) => body,
+                    None => {
+                        let content = emit::content(&draws.body, &faces, height);
+                        match (cache, key) {
+                            (Some(cache), Some(key)) => {
+                                let body = finish::stream(lopdf::Dictionary::new(), content, None);
+                                cache.put("pdf-body", key, finish::stream_bytes(&body));
+                                body
+                            }
+                            _ => finish::stream(lopdf::Dictionary::new(), content, cache),
+                        }
+                    }
+                };
+                let decorations = (!draws.decorations.is_empty()).then(|| {
+                    let content = emit::content(&draws.decorations, &faces, height);
                     finish::stream(lopdf::Dictionary::new(), content, cache)
                 });
                 finish::PageObjects {
-                    body: finish::stream(lopdf::Dictionary::new(), content, cache),
+                    body,
                     decorations,
-                    draws: body,
+                    draws: draws.links,
                 }
             })
             .collect()

@@ -42,6 +42,52 @@ impl Recorder {
     }
 }
 
+/// A book page layout with a key: what it depends on, and the pictures it draws (their numbers
+/// in the document, which depend on the pages before it).
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    key: u128,
+    pictures: Vec<u32>,
+}
+
+/// Marks the elements of the page laid out or restored since `mark` as coming from the layout
+/// with key `key`.
+fn set_origin(layout: &mut Layout<'_>, mark: Mark, key: u128, pictures: Vec<u32>) {
+    let origin = layout.origins.len() as u32;
+    layout.origins.push(Origin { key, pictures });
+    for (index, element) in layout.elements[mark.elements..].iter_mut().enumerate() {
+        element.origin = Some((origin, index as u32));
+    }
+}
+
+/// A digest of what the body of a PDF page shows, when each element on it comes from a keyed
+/// book page layout: those layouts, which of their elements, in which order (their places follow
+/// from their heights).
+pub(crate) fn body_key(layout: &Layout<'_>, page: &crate::paginate::PageLayout) -> Option<u128> {
+    if page.placed.is_empty() {
+        return None;
+    }
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(b"pdf-body 1");
+    let mut last = u32::MAX;
+    for placed in &page.placed {
+        let (origin, index) = layout.elements.get(placed.element)?.origin?;
+        if origin != last {
+            let origin_info = layout.origins.get(origin as usize)?;
+            hasher.update(b"o");
+            hasher.update(&origin_info.key.to_le_bytes());
+            hasher.update(&(origin_info.pictures.len() as u32).to_le_bytes());
+            for picture in &origin_info.pictures {
+                hasher.update(&picture.to_le_bytes());
+            }
+            last = origin;
+        }
+        hasher.update(&index.to_le_bytes());
+        hasher.update(&[u8::from(placed.repeated)]);
+    }
+    Some(hasher.digest128())
+}
+
 /// Feeds a hasher through `io::Write` (for serde_json).
 struct Digest(xxhash_rust::xxh3::Xxh3);
 
@@ -86,14 +132,15 @@ pub(crate) fn context_digest(context: &ExportContext<'_>) -> u128 {
     hasher.digest128()
 }
 
-/// The key of a page's layout, or `None` when the page cannot be digested.
-pub(crate) fn page_key(context: u128, layout: &Layout<'_>, page: &Page) -> Option<u128> {
+/// The key of a page's layout at `x`, `width`, inside `depth` boxes, or `None` when the page
+/// cannot be digested.
+fn page_key(context: u128, x: f32, width: f32, depth: usize, page: &Page) -> Option<u128> {
     let mut digest = Digest(xxhash_rust::xxh3::Xxh3::new());
     digest.0.update(VERSION);
     digest.0.update(&context.to_le_bytes());
-    digest.0.update(&layout.x.to_le_bytes());
-    digest.0.update(&layout.width.to_le_bytes());
-    digest.0.update(&(layout.depth() as u64).to_le_bytes());
+    digest.0.update(&x.to_le_bytes());
+    digest.0.update(&width.to_le_bytes());
+    digest.0.update(&(depth as u64).to_le_bytes());
     serde_json::to_writer(&mut digest, page).ok()?;
     Some(digest.0.digest128())
 }
@@ -455,7 +502,8 @@ impl Reader<'_> {
 }
 
 /// A decoded page layout, with its references still local.
-struct Stored {
+#[derive(Debug)]
+pub(crate) struct Stored {
     path: String,
     dests: Vec<String>,
     /// Paths, and whether each is drawn (decodes).
@@ -658,8 +706,7 @@ fn decode(bytes: &[u8]) -> Option<Stored> {
 
 /// Puts a kept page layout back into `layout`; `None` (and `layout` untouched) when the bytes
 /// are not a whole, consistent entry.
-pub(crate) fn restore(layout: &mut Layout<'_>, bytes: &[u8]) -> Option<Vec<OutlineItem>> {
-    let stored = decode(bytes)?;
+fn restore(layout: &mut Layout<'_>, stored: Stored, key: u128) -> Option<Vec<OutlineItem>> {
     let mark = Mark::of(layout);
     // Check every local reference before anything changes.
     let dests = stored.dests.len();
@@ -759,17 +806,66 @@ pub(crate) fn restore(layout: &mut Layout<'_>, bytes: &[u8]) -> Option<Vec<Outli
         relink_outline(item, &dest);
     }
     layout.page_path = stored.path;
+    set_origin(layout, mark, key, picture_ids);
     Some(outline)
 }
 
 /// Lays out a book page, or puts back its layout from an earlier build; keeps it for the next.
+/// The keys of every page's layout and the layouts kept for them, looked up and decoded in
+/// parallel before the layout starts (for pages laid out at the left margin, outside any box).
+#[derive(Debug, Default)]
+pub(crate) struct Prepared {
+    at: (f32, f32),
+    pages: HashMap<String, (Option<u128>, Option<Stored>)>,
+}
+
+pub(crate) fn prepare(layout: &Layout<'_>) -> Prepared {
+    use rayon::prelude::*;
+    let (Some(cache), Some(context)) = (layout.cache, layout.context_digest) else {
+        return Prepared::default();
+    };
+    let (x, width) = (layout.x, layout.width);
+    let pages = layout
+        .book
+        .pages
+        .par_iter()
+        .map(|page| {
+            let key = page_key(context, x, width, 0, page);
+            let stored = key
+                .and_then(|key| cache.get(KIND, key))
+                .and_then(|bytes| decode(&bytes));
+            (page.path.clone(), (key, stored))
+        })
+        .collect();
+    Prepared {
+        at: (x, width),
+        pages,
+    }
+}
+
 pub(crate) fn page(layout: &mut Layout<'_>, page: &Page) -> Vec<OutlineItem> {
     let (Some(cache), Some(context)) = (layout.cache, layout.context_digest) else {
         return layout.page(page);
     };
-    let key = page_key(context, layout, page);
-    if let Some(bytes) = key.and_then(|key| cache.get(KIND, key)) {
-        if let Some(outline) = restore(layout, &bytes) {
+    let prepared = match layout.depth() == 0 && layout.prepared.at == (layout.x, layout.width) {
+        true => layout.prepared.pages.remove(&page.path),
+        false => None,
+    };
+    let (key, stored) = match prepared {
+        Some(prepared) => prepared,
+        None => {
+            let key = page_key(context, layout.x, layout.width, layout.depth(), page);
+            let stored = key
+                .and_then(|key| cache.get(KIND, key))
+                .and_then(|bytes| decode(&bytes));
+            (key, stored)
+        }
+    };
+    let Some(key) = key else {
+        return layout.page(page);
+    };
+    if let Some(stored) = stored {
+        if let Some(outline) = restore(layout, stored, key) {
             return outline;
         }
     }
@@ -779,9 +875,15 @@ pub(crate) fn page(layout: &mut Layout<'_>, page: &Page) -> Vec<OutlineItem> {
     let outline = layout.page(page);
     let recorder = layout.recorder.take();
     let recording = layout.fonts.recording.take();
-    if let (Some(key), Some(recorder), Some(recording)) = (key, recorder, recording) {
+    if let (Some(recorder), Some(recording)) = (recorder, recording) {
         if let Some(bytes) = encode(layout, mark, &recorder, &recording, &outline) {
             cache.put(KIND, key, bytes);
+            let pictures = recorder
+                .pictures
+                .iter()
+                .filter_map(|path| layout.picture_id(path))
+                .collect();
+            set_origin(layout, mark, key, pictures);
         }
     }
     outline
