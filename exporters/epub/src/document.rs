@@ -264,16 +264,44 @@ pub(crate) fn first_pass(xhtml: &str, image_word: &str) -> FirstPass {
     }
 }
 
+/// What the second pass found when it looked a fragment up: the document is not in the book,
+/// or it is and lacks the id, or it has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Found {
+    NoDocument,
+    NoId,
+    Id,
+}
+
+impl Found {
+    pub(crate) fn of(ids: &BTreeMap<String, BTreeSet<String>>, file: &str, id: &str) -> Self {
+        match ids.get(file) {
+            None => Found::NoDocument,
+            Some(set) if set.contains(id) => Found::Id,
+            Some(_) => Found::NoId,
+        }
+    }
+}
+
+/// One look-up of the second pass: (document, decoded fragment, what was found). A document
+/// whose look-ups all give the same answers again goes through the second pass the same way.
+pub(crate) type Lookup = (String, String, Found);
+
 /// Links to fragments that do not exist: in the same document the link becomes its text,
-/// to another document of the book it points at the document.
+/// to another document of the book it points at the document. Every look-up is written down.
 pub(crate) fn second_pass(
     xhtml: &str,
     own_file: &str,
     ids: &BTreeMap<String, BTreeSet<String>>,
+    lookups: &mut Vec<Lookup>,
 ) -> String {
     let mut drop_close = false;
-    let no_ids = BTreeSet::new();
-    let own_ids = ids.get(own_file).unwrap_or(&no_ids);
+    let mut look_up = |file: &str, fragment: &str| {
+        let id = decode_fragment(fragment);
+        let found = Found::of(ids, file, &id);
+        lookups.push((file.to_owned(), id, found));
+        found
+    };
     rewrite(xhtml, |out, tag, raw| {
         let Some(tag) = tag.filter(|tag| tag.name == "a") else {
             out.push_str(raw);
@@ -287,7 +315,7 @@ pub(crate) fn second_pass(
         }
         let href = tag.get("href").unwrap_or_default();
         if let Some(fragment) = href.strip_prefix('#') {
-            if own_ids.contains(&decode_fragment(fragment)) {
+            if look_up(own_file, fragment) == Found::Id {
                 out.push_str(raw);
             } else {
                 drop_close = true;
@@ -295,16 +323,10 @@ pub(crate) fn second_pass(
             return;
         }
         match href.split_once('#') {
-            Some((file, fragment)) if ids.contains_key(file) => {
-                let exists = ids
-                    .get(file)
-                    .is_some_and(|ids| ids.contains(&decode_fragment(fragment)));
-                if exists {
-                    out.push_str(raw);
-                } else {
-                    tag.write(out, &[("href", file)]);
-                }
-            }
+            Some((file, fragment)) => match look_up(file, fragment) {
+                Found::Id | Found::NoDocument => out.push_str(raw),
+                Found::NoId => tag.write(out, &[("href", file)]),
+            },
             _ => out.push_str(raw),
         }
     })
@@ -340,18 +362,37 @@ mod tests {
             BTreeSet::from(["fn-1".to_owned(), "été".to_owned()]),
         );
         ids.insert("chapter-002.xhtml".to_owned(), BTreeSet::new());
+        let mut lookups = Vec::new();
         let out = second_pass(
             "<sup><a href=\"#fn-1\">1</a></sup><sup><a href=\"#fn-9\">9</a></sup>\
              <a href=\"chapter-001.xhtml#%C3%A9t%C3%A9\">x</a><a href=\"chapter-002.xhtml#nope\">y</a>\
              <a href=\"https://ex.org/#top\">z</a>",
             "chapter-001.xhtml",
             &ids,
+            &mut lookups,
         );
         assert_eq!(
             out,
             "<sup><a href=\"#fn-1\">1</a></sup><sup>9</sup>\
              <a href=\"chapter-001.xhtml#%C3%A9t%C3%A9\">x</a><a href=\"chapter-002.xhtml\">y</a>\
              <a href=\"https://ex.org/#top\">z</a>"
+        );
+        assert_eq!(lookups.len(), 5);
+        assert_eq!(
+            lookups[4],
+            (
+                "https://ex.org/".to_owned(),
+                "top".to_owned(),
+                Found::NoDocument
+            )
+        );
+        assert_eq!(
+            lookups[3],
+            (
+                "chapter-002.xhtml".to_owned(),
+                "nope".to_owned(),
+                Found::NoId
+            )
         );
     }
 

@@ -7,22 +7,28 @@
 //! epub-builder writes the package; the archive is then re-packed with the commit's time on every
 //! entry, so the same revision always gives the same bytes.
 
+mod digest;
 mod document;
 mod links;
 mod nav;
 mod package;
 #[cfg(test)]
 mod tests;
+mod trace;
 
 pub use links::ImageCounts;
 
-use document::{document, first_pass, second_pass};
-use epub_builder::{
-    EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, ZipLibrary,
+use digest::Digest;
+use document::{document, first_pass, second_pass, Found, Lookup};
+use livret_html::{escape_attribute, escape_text, render_page, Language, Links, Options};
+use livret_model::{
+    Book, Cache, ExportContext, ExportError, Exporter, Needs, OutputFile, Page, Settings,
 };
-use livret_html::{escape_attribute, escape_text, render_page, Language, Options};
-use livret_model::{Book, ExportContext, ExportError, Exporter, Needs, OutputFile, Settings};
-use std::collections::{BTreeMap, BTreeSet};
+use rayon::prelude::*;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::Hash;
+use std::sync::Arc;
 
 /// The file this exporter writes.
 pub const FILE_NAME: &str = "book.epub";
@@ -116,16 +122,242 @@ fn fail(message: impl std::fmt::Display) -> ExportError {
     }
 }
 
-/// A rendered content document.
+/// A content document after the first pass.
 struct Rendered {
     file: String,
     title: String,
     xhtml: String,
 }
 
+/// Cache kinds (see `trace`): a page's first pass with its trace; a content document's
+/// compressed entry with the look-ups of its second pass; another compressed entry; the package
+/// documents epub-builder writes.
+const PAGE_KIND: &str = "epub-page";
+const DOCUMENT_KIND: &str = "epub-document";
+const ENTRY_KIND: &str = "epub-entry";
+const PACKAGE_KIND: &str = "epub-package";
+/// Bumped whenever what these kinds hold changes shape.
+const CACHE_FORMAT: &str = "livret-export-epub cache 1";
+
+/// A page rendered and through the first pass, with what it asked its links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PageRender {
+    calls: Vec<trace::Call>,
+    xhtml: String,
+    ids: BTreeSet<String>,
+    images: usize,
+    images_without_alt: usize,
+}
+
+impl PageRender {
+    fn encode(&self) -> Vec<u8> {
+        let mut encoder = trace::Encoder::default();
+        encoder.calls(&self.calls);
+        encoder.str(&self.xhtml);
+        encoder.u64(self.ids.len() as u64);
+        for id in &self.ids {
+            encoder.str(id);
+        }
+        encoder.u64(self.images as u64);
+        encoder.u64(self.images_without_alt as u64);
+        encoder.0
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        let mut decoder = trace::Decoder(bytes);
+        let calls = decoder.calls()?;
+        let xhtml = decoder.str()?.to_owned();
+        let count = decoder.u64()?;
+        let mut ids = BTreeSet::new();
+        for _ in 0..count {
+            ids.insert(decoder.str()?.to_owned());
+        }
+        let images = usize::try_from(decoder.u64()?).ok()?;
+        let images_without_alt = usize::try_from(decoder.u64()?).ok()?;
+        decoder.is_empty().then_some(PageRender {
+            calls,
+            xhtml,
+            ids,
+            images,
+            images_without_alt,
+        })
+    }
+}
+
+/// The page's body (title, description, blocks) through the first pass, every question to
+/// `links` written down.
+fn render(page: &Page, links: &dyn Links, options: &Options, image_word: &str) -> PageRender {
+    let recorder = trace::Recorder::new(links);
+    let mut body = String::new();
+    body.push_str("<section epub:type=\"chapter\" class=\"page\">\n<h1>");
+    body.push_str(&escape_text(&page.title));
+    body.push_str("</h1>\n");
+    if let Some(description) = page
+        .front_matter
+        .description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+    {
+        body.push_str("<p class=\"description\">");
+        body.push_str(&escape_text(description.trim()));
+        body.push_str("</p>\n");
+    }
+    body.push_str(&render_page(page, &recorder, options));
+    body.push_str("\n</section>");
+    let pass = first_pass(&body, image_word);
+    PageRender {
+        calls: recorder.into_calls(),
+        xhtml: pass.xhtml,
+        ids: pass.ids,
+        images: pass.images,
+        images_without_alt: pass.images_without_alt,
+    }
+}
+
+/// The key of a page's render: the page and everything the renderer reads besides its links.
+fn page_key(page: &Page, options: &Options, image_word: &str) -> u128 {
+    Digest::new(PAGE_KIND)
+        .str(CACHE_FORMAT)
+        .str(&format!("{options:?}"))
+        .str(image_word)
+        .value(page)
+        .key()
+}
+
+/// The one-entry archive of `path` holding `bytes`, from the cache when an earlier build made it.
+fn entry(cache: Option<&dyn Cache>, path: &str, bytes: &[u8]) -> Result<Arc<[u8]>, ExportError> {
+    let Some(cache) = cache else {
+        return package::entry_archive(path, bytes)
+            .map(Arc::from)
+            .map_err(fail);
+    };
+    let key = Digest::new(ENTRY_KIND)
+        .str(CACHE_FORMAT)
+        .str(path)
+        .bytes(bytes)
+        .key();
+    if let Some(archive) = cache.get(ENTRY_KIND, key) {
+        return Ok(archive);
+    }
+    let archive = package::entry_archive(path, bytes).map_err(fail)?;
+    cache.put(ENTRY_KIND, key, archive.clone());
+    Ok(archive.into())
+}
+
+/// A content document's entry: second pass, whole document, compressed; from the cache when an
+/// earlier build made it from the same first pass and its look-ups find the same now.
+fn content_entry(
+    cache: Option<&dyn Cache>,
+    doc: &Rendered,
+    lang: &str,
+    ids: &BTreeMap<String, BTreeSet<String>>,
+) -> Result<Arc<[u8]>, ExportError> {
+    let class = if doc.file.starts_with("part-") {
+        "part"
+    } else {
+        "chapter"
+    };
+    let path = package::in_package(&doc.file);
+    let key = cache.map(|_| {
+        Digest::new(DOCUMENT_KIND)
+            .str(CACHE_FORMAT)
+            .str(lang)
+            .str(&doc.title)
+            .str(class)
+            .str(&doc.file)
+            .str(&doc.xhtml)
+            .key()
+    });
+    if let (Some(cache), Some(key)) = (cache, key) {
+        if let Some(archive) = cache
+            .get(DOCUMENT_KIND, key)
+            .and_then(|bytes| decode_document(&bytes, ids))
+        {
+            return Ok(archive.into());
+        }
+    }
+    let mut lookups = Vec::new();
+    let body = second_pass(&doc.xhtml, &doc.file, ids, &mut lookups);
+    let xhtml = document(lang, &doc.title, class, &body);
+    let archive = package::entry_archive(&path, xhtml.as_bytes()).map_err(fail)?;
+    if let (Some(cache), Some(key)) = (cache, key) {
+        cache.put(DOCUMENT_KIND, key, encode_document(&lookups, &archive));
+    }
+    Ok(archive.into())
+}
+
+fn encode_document(lookups: &[Lookup], archive: &[u8]) -> Vec<u8> {
+    let mut encoder = trace::Encoder::default();
+    encoder.u64(lookups.len() as u64);
+    for (file, id, found) in lookups {
+        encoder.str(file);
+        encoder.str(id);
+        encoder.u64(match found {
+            Found::NoDocument => 0,
+            Found::NoId => 1,
+            Found::Id => 2,
+        });
+    }
+    encoder.u64(archive.len() as u64);
+    encoder.0.extend_from_slice(archive);
+    encoder.0
+}
+
+/// The archive of a cached document when every look-up of its second pass finds the same in `ids`.
+fn decode_document(bytes: &[u8], ids: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<u8>> {
+    let mut decoder = trace::Decoder(bytes);
+    let count = decoder.u64()?;
+    for _ in 0..count {
+        let (file, id) = (decoder.str()?, decoder.str()?);
+        let found = match decoder.u64()? {
+            0 => Found::NoDocument,
+            1 => Found::NoId,
+            2 => Found::Id,
+            _ => return None,
+        };
+        if Found::of(ids, file, id) != found {
+            return None;
+        }
+    }
+    let archive = decoder.bytes()?.to_vec();
+    decoder.is_empty().then_some(archive)
+}
+
+/// The entries epub-builder writes for `spec`, from the cache when an earlier build made them.
+fn skeleton(
+    cache: Option<&dyn Cache>,
+    spec: &package::Spec,
+) -> Result<Vec<package::Entry>, ExportError> {
+    let key = cache.map(|_| {
+        let mut digest = Digest::new(PACKAGE_KIND);
+        digest.str(CACHE_FORMAT);
+        spec.hash(&mut digest);
+        digest.key()
+    });
+    if let (Some(cache), Some(key)) = (cache, key) {
+        if let Some(entries) = cache
+            .get(PACKAGE_KIND, key)
+            .and_then(|bytes| package::decode_skeleton(&bytes))
+        {
+            return Ok(entries);
+        }
+    }
+    let entries = package::skeleton(spec).map_err(fail)?;
+    if let (Some(cache), Some(key)) = (cache, key) {
+        cache.put(PACKAGE_KIND, key, package::encode_skeleton(&entries));
+    }
+    Ok(entries)
+}
+
 /// Builds the EPUB of the context's book.
+///
+/// With a cache in the context, a page whose render an earlier build kept is not rendered again
+/// when its links still answer the same (see `trace`), compressed entries are kept by content,
+/// and the package documents by everything epub-builder is told: the bytes are the same as
+/// without a cache.
 pub fn build(context: &ExportContext<'_>) -> Result<Built, ExportError> {
     let book = context.book;
+    let cache = context.cache;
     let language = Language::from_tag(&book.meta.language);
     let labels = Labels::of(language);
     let lang = language_tag(&book.meta.language);
@@ -135,49 +367,76 @@ pub fn build(context: &ExportContext<'_>) -> Result<Built, ExportError> {
     };
     let plan = nav::plan(book);
     let files: Vec<String> = (0..book.pages.len()).map(nav::chapter_file).collect();
-    let links = links::EpubLinks::new(
+    let table = links::Table::new(
         book.pages
             .iter()
             .zip(&files)
             .map(|(page, file)| (page.path.as_str(), file.as_str(), page.title.as_str())),
         context.assets,
     );
+    let links = links::EpubLinks::new(&table);
     let mut options = Options::default();
     options.language = language;
 
-    // First pass: every document rendered, remote images made links, ids collected.
+    // Every page rendered side by side, or found in the cache. Images are numbered in reading
+    // order, so each page rendered here had its own fresh links: what it asked is checked below.
+    let mut candidates: Vec<Option<(PageRender, Option<u128>, bool)>> = book
+        .pages
+        .par_iter()
+        .map(|page| {
+            let key = cache.map(|_| page_key(page, &options, labels.image));
+            if let (Some(cache), Some(key)) = (cache, key) {
+                if let Some(found) = cache
+                    .get(PAGE_KIND, key)
+                    .and_then(|bytes| PageRender::decode(&bytes))
+                {
+                    return Some((found, Some(key), true));
+                }
+            }
+            let own = links::EpubLinks::new(&table);
+            Some((render(page, &own, &options, labels.image), key, false))
+        })
+        .collect();
+
+    // First pass, in reading order: a candidate is kept when its links answer the same here.
     let mut rendered: Vec<Rendered> = Vec::with_capacity(plan.spine.len());
     let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let (mut images, mut images_without_alt) = (0, 0);
     for doc in &plan.spine {
-        let (file, title, body) = match doc {
+        let (file, title, pass) = match doc {
             nav::Doc::Page(index) => {
                 let page = &book.pages[*index];
-                let mut body = String::new();
-                body.push_str("<section epub:type=\"chapter\" class=\"page\">\n<h1>");
-                body.push_str(&escape_text(&page.title));
-                body.push_str("</h1>\n");
-                if let Some(description) = page
-                    .front_matter
-                    .description
-                    .as_deref()
-                    .filter(|d| !d.trim().is_empty())
-                {
-                    body.push_str("<p class=\"description\">");
-                    body.push_str(&escape_text(description.trim()));
-                    body.push_str("</p>\n");
+                let Some((candidate, key, cached)) =
+                    candidates.get_mut(*index).and_then(Option::take)
+                else {
+                    return Err(fail(format!("page {} is twice in the spine", page.path)));
+                };
+                let before = trace::has_side_effects(&candidate.calls).then(|| links.snapshot());
+                let (pass, fresh) = if trace::replay(&candidate.calls, &links) {
+                    (candidate, !cached)
+                } else {
+                    if let Some(before) = before {
+                        links.restore(before);
+                    }
+                    (render(page, &links, &options, labels.image), true)
+                };
+                if let (Some(cache), Some(key), true) = (cache, key, fresh) {
+                    cache.put(PAGE_KIND, key, pass.encode());
                 }
-                body.push_str(&render_page(page, &links, &options));
-                body.push_str("\n</section>");
-                (files[*index].clone(), page.title.clone(), body)
+                (files[*index].clone(), page.title.clone(), pass)
             }
-            nav::Doc::Part(part) => (
-                part.file.clone(),
-                part.title.clone(),
-                part_body(part, labels),
-            ),
+            nav::Doc::Part(part) => {
+                let pass = first_pass(&part_body(part, labels), labels.image);
+                let pass = PageRender {
+                    calls: Vec::new(),
+                    xhtml: pass.xhtml,
+                    ids: pass.ids,
+                    images: pass.images,
+                    images_without_alt: pass.images_without_alt,
+                };
+                (part.file.clone(), part.title.clone(), pass)
+            }
         };
-        let pass = first_pass(&body, labels.image);
         images += pass.images;
         images_without_alt += pass.images_without_alt;
         ids.insert(file.clone(), pass.ids);
@@ -188,119 +447,157 @@ pub fn build(context: &ExportContext<'_>) -> Result<Built, ExportError> {
         });
     }
 
-    let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(fail)?).map_err(fail)?;
-    builder.epub_version(EpubVersion::V30);
     let identifier = package::identifier(&book.meta);
     let time = package::commit_time(&book.meta);
-    builder.set_uuid(identifier);
-    builder.set_modified_date(time);
-    builder.set_publication_date(time);
-    builder.set_title(title.as_str());
-    builder.add_language(lang);
-    builder.set_generator("livret");
-    builder.set_toc_name(labels.contents);
-    if let Some(subtitle) = book
-        .meta
-        .subtitle
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-    {
-        builder.add_description(nav::clean_title(subtitle));
-    }
     let creator = book
         .meta
         .author
         .as_deref()
         .or(book.meta.organisation.as_deref());
-    if let Some(creator) = creator.filter(|c| !c.trim().is_empty()) {
-        builder.add_author(nav::clean_title(creator));
-    }
     // The cover: the configured image when the book has it in a core type, else generated.
     let cover_image = cover_image(context.settings, context);
     // A cover image is an image too (its alt text is the title).
     let images = images + usize::from(cover_image.is_some());
     let accessibility = accessibility(images, images_without_alt, labels);
-    for (property, value) in &accessibility {
-        builder.add_metadata_opf(Box::new(MetadataOpfV3::new(
-            (*property).to_owned(),
-            escape_text(value),
-        )));
-    }
-    builder.stylesheet(STYLESHEET.as_bytes()).map_err(fail)?;
-
     let cover_body = match &cover_image {
-        Some((file, media_type, bytes)) => {
-            builder
-                .add_cover_image(file.as_str(), bytes.as_slice(), *media_type)
-                .map_err(fail)?;
-            format!(
-                "<section epub:type=\"cover\" class=\"cover\">\n<img src=\"{}\" alt=\"{}\"/>\n</section>",
-                escape_attribute(file),
-                escape_attribute(&title)
-            )
-        }
+        Some((file, _, _)) => format!(
+            "<section epub:type=\"cover\" class=\"cover\">\n<img src=\"{}\" alt=\"{}\"/>\n</section>",
+            escape_attribute(file),
+            escape_attribute(&title)
+        ),
         None => generated_cover(book, &title),
     };
     let cover = document(lang, labels.cover, "cover", &cover_body);
-    builder
-        .add_content(
-            EpubContent::new(COVER_FILE, cover.as_bytes())
-                .title(labels.cover)
-                .reftype(ReferenceType::Cover),
-        )
-        .map_err(fail)?;
 
-    // Second pass: fragments checked against every document's ids; documents added in order.
-    let mut chapters = 0;
-    let mut parts = 0;
+    let mut contents = vec![package::Content {
+        toc: package::NavEntry {
+            url: COVER_FILE.to_owned(),
+            title: labels.cover.to_owned(),
+            children: Vec::new(),
+        },
+        cover: true,
+        text: false,
+    }];
+    let (mut chapters, mut parts) = (0, 0);
     for (index, doc) in rendered.iter().enumerate() {
-        let body = second_pass(&doc.xhtml, &doc.file, &ids);
-        let class = if doc.file.starts_with("part-") {
+        if doc.file.starts_with("part-") {
             parts += 1;
-            "part"
         } else {
             chapters += 1;
-            "chapter"
-        };
-        let xhtml = document(lang, &doc.title, class, &body);
-        let mut content = EpubContent::new(doc.file.as_str(), xhtml.as_bytes());
-        if let Some(node) = plan.top.get(&doc.file) {
-            content.toc = node.element(&ids);
         }
-        if index == 0 {
-            content = content.reftype(ReferenceType::Text);
-        }
-        builder.add_content(content).map_err(fail)?;
+        contents.push(package::Content {
+            toc: match plan.top.get(&doc.file) {
+                Some(node) => node.element(&ids),
+                None => package::NavEntry {
+                    url: doc.file.clone(),
+                    title: String::new(),
+                    children: Vec::new(),
+                },
+            },
+            cover: false,
+            text: index == 0,
+        });
     }
-    for image in links.embedded() {
+    let embedded = links.embedded();
+    let spec = package::Spec {
+        identifier,
+        time,
+        title: title.clone(),
+        language: lang.to_owned(),
+        toc_name: labels.contents.to_owned(),
+        description: book
+            .meta
+            .subtitle
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(nav::clean_title),
+        author: creator
+            .filter(|c| !c.trim().is_empty())
+            .map(nav::clean_title),
+        metadata: accessibility
+            .iter()
+            .map(|(property, value)| ((*property).to_owned(), escape_text(value)))
+            .collect(),
+        cover_image: cover_image
+            .as_ref()
+            .map(|(file, media_type, _)| (file.clone(), (*media_type).to_owned())),
+        contents,
+        resources: embedded
+            .iter()
+            .map(|image| (image.file.clone(), image.media_type.to_owned()))
+            .collect(),
+        publisher: book
+            .meta
+            .organisation
+            .as_deref()
+            .filter(|o| !o.trim().is_empty())
+            .map(nav::clean_title),
+        depth: plan.depth + 1,
+    };
+
+    // The exporter's files: second pass (fragments checked against every document's ids) and
+    // compression side by side; then the package documents; then the archive, in epub-builder's order.
+    let mut ours: Vec<(String, Cow<'_, [u8]>)> = vec![
+        (
+            package::in_package("stylesheet.css"),
+            Cow::Borrowed(STYLESHEET.as_bytes()),
+        ),
+        (
+            package::in_package(COVER_FILE),
+            Cow::Owned(cover.into_bytes()),
+        ),
+    ];
+    if let Some((file, _, bytes)) = &cover_image {
+        ours.push((package::in_package(file), Cow::Borrowed(bytes.as_slice())));
+    }
+    for image in &embedded {
         let bytes = context
             .assets
             .and_then(|assets| assets.files.get(&image.source))
             .ok_or_else(|| fail(format!("the bytes of {} went missing", image.source)))?;
-        builder
-            .add_resource(image.file.as_str(), bytes.as_slice(), image.media_type)
-            .map_err(fail)?;
+        ours.push((
+            package::in_package(&image.file),
+            Cow::Borrowed(bytes.as_slice()),
+        ));
     }
-
-    let mut bytes = Vec::new();
-    builder.generate(&mut bytes).map_err(fail)?;
-    let urn = format!("urn:uuid:{identifier}");
-    let publisher = book
-        .meta
-        .organisation
-        .as_deref()
-        .filter(|o| !o.trim().is_empty());
-    let bytes = package::repack(
-        &bytes,
-        package::zip_time(time),
-        &[package::OPF, package::NAV, package::NCX],
-        |name, text| match name {
-            package::OPF => package::edit_opf(&text, publisher.map(nav::clean_title).as_deref()),
-            package::NAV => package::edit_nav(&text, lang),
-            _ => package::edit_ncx(&text, &urn, &title, lang, plan.depth + 1),
+    let (documents, skeleton) = rayon::join(
+        || {
+            rendered
+                .par_iter()
+                .map(|doc| {
+                    let path = package::in_package(&doc.file);
+                    content_entry(cache, doc, lang, &ids).map(|archive| (path, archive))
+                })
+                .chain(ours.par_iter().map(|(path, bytes)| {
+                    entry(cache, path, bytes).map(|archive| (path.clone(), archive))
+                }))
+                .collect::<Result<HashMap<String, Arc<[u8]>>, ExportError>>()
         },
-    )
-    .map_err(fail)?;
+        || skeleton(cache, &spec),
+    );
+    let mut documents = documents?;
+    let skeleton_entries = skeleton?;
+    // The package documents (the navigation is large) compressed side by side too.
+    let generated: Vec<Option<Arc<[u8]>>> = skeleton_entries
+        .par_iter()
+        .map(|package::Entry { path, generated }| {
+            generated
+                .as_ref()
+                .map(|bytes| entry(cache, path, bytes))
+                .transpose()
+        })
+        .collect::<Result<_, _>>()?;
+    let mut entries = Vec::new();
+    for (package::Entry { path, .. }, archive) in skeleton_entries.iter().zip(generated) {
+        let archive = match archive {
+            Some(archive) => archive,
+            None => documents
+                .remove(path)
+                .ok_or_else(|| fail(format!("epub-builder wrote {path}, unknown to livret")))?,
+        };
+        entries.push((path.clone(), archive));
+    }
+    let bytes = package::assemble(&entries, package::zip_time(time)).map_err(fail)?;
     Ok(Built {
         bytes,
         chapters,

@@ -43,69 +43,99 @@ pub struct ImageCounts {
     pub remote: usize,
 }
 
-/// The [`Links`] of the EPUB: page paths to chapter files, assets to embedded files.
-pub(crate) struct EpubLinks<'a> {
+/// What every page's links share: page paths to chapter files and titles, and the assets.
+#[derive(Debug)]
+pub(crate) struct Table<'a> {
     pages: HashMap<&'a str, (&'a str, &'a str)>,
     assets: Option<&'a Assets>,
-    /// Decision per asset path, made at its first use: `None` when it cannot be embedded.
-    images: RefCell<BTreeMap<String, Option<Embedded>>>,
-    /// Embedded assets in order of first use (their file names follow that order).
-    embedded: RefCell<Vec<Embedded>>,
-    counts: RefCell<ImageCounts>,
 }
 
-impl std::fmt::Debug for EpubLinks<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EpubLinks")
-            .field("pages", &self.pages.len())
-            .field("embedded", &self.embedded.borrow().len())
-            .finish()
-    }
-}
-
-impl<'a> EpubLinks<'a> {
+impl<'a> Table<'a> {
     /// `pages`: (path in the book, file in the EPUB, title).
     pub(crate) fn new(
         pages: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
         assets: Option<&'a Assets>,
     ) -> Self {
-        EpubLinks {
+        Table {
             pages: pages
                 .into_iter()
                 .map(|(path, file, title)| (path, (file, title)))
                 .collect(),
             assets,
-            images: RefCell::new(BTreeMap::new()),
-            embedded: RefCell::new(Vec::new()),
-            counts: RefCell::new(ImageCounts::default()),
+        }
+    }
+}
+
+/// The images decided so far: which assets are embedded under which file, in order of first use.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ImageState {
+    /// Decision per asset path, made at its first use: `None` when it cannot be embedded.
+    images: BTreeMap<String, Option<Embedded>>,
+    /// Embedded assets in order of first use (their file names follow that order).
+    embedded: Vec<Embedded>,
+    counts: ImageCounts,
+}
+
+/// The [`Links`] of the EPUB: page paths to chapter files, assets to embedded files. Images are
+/// numbered in the order pages first show them, so pages are rendered against one `EpubLinks` in
+/// reading order (or replayed into it, see `crate::trace`).
+pub(crate) struct EpubLinks<'t, 'a> {
+    table: &'t Table<'a>,
+    state: RefCell<ImageState>,
+}
+
+impl std::fmt::Debug for EpubLinks<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EpubLinks")
+            .field("pages", &self.table.pages.len())
+            .field("embedded", &self.state.borrow().embedded.len())
+            .finish()
+    }
+}
+
+impl<'t, 'a> EpubLinks<'t, 'a> {
+    /// Links with no image decided yet.
+    pub(crate) fn new(table: &'t Table<'a>) -> Self {
+        EpubLinks {
+            table,
+            state: RefCell::new(ImageState::default()),
         }
     }
 
     pub(crate) fn page_file(&self, path: &str) -> Option<&'a str> {
-        self.pages.get(path).map(|(file, _)| *file)
+        self.table.pages.get(path).map(|(file, _)| *file)
+    }
+
+    /// The images decided so far, to go back to them with [`EpubLinks::restore`].
+    pub(crate) fn snapshot(&self) -> ImageState {
+        self.state.borrow().clone()
+    }
+
+    pub(crate) fn restore(&self, state: ImageState) {
+        *self.state.borrow_mut() = state;
     }
 
     /// The embedded images, in the order pages first showed them.
     pub(crate) fn embedded(&self) -> Vec<Embedded> {
-        self.embedded.borrow().clone()
+        self.state.borrow().embedded.clone()
     }
 
     pub(crate) fn counts(&self) -> ImageCounts {
-        *self.counts.borrow()
+        self.state.borrow().counts
     }
 
     /// The file of an embeddable asset, embedding it on first use; counts what cannot be.
     fn image_file(&self, path: &str) -> Option<String> {
-        if let Some(decided) = self.images.borrow().get(path) {
+        let mut state = self.state.borrow_mut();
+        if let Some(decided) = state.images.get(path) {
             return decided.as_ref().map(|e| e.file.clone());
         }
-        let bytes = self.assets.and_then(|assets| assets.files.get(path));
+        let bytes = self.table.assets.and_then(|assets| assets.files.get(path));
         let decided = match bytes.map(|bytes| core_image_type(bytes)) {
             Some(Some((media_type, extension))) => {
-                let mut embedded = self.embedded.borrow_mut();
                 let file = format!(
                     "images/{:03}-{}.{extension}",
-                    embedded.len() + 1,
+                    state.embedded.len() + 1,
                     file_stem(path)
                 );
                 let image = Embedded {
@@ -113,22 +143,23 @@ impl<'a> EpubLinks<'a> {
                     file,
                     media_type,
                 };
-                embedded.push(image.clone());
-                self.counts.borrow_mut().embedded += 1;
+                state.embedded.push(image.clone());
+                state.counts.embedded += 1;
                 Some(image)
             }
             _ => None,
         };
         let file = decided.as_ref().map(|e| e.file.clone());
-        self.images.borrow_mut().insert(path.to_owned(), decided);
+        state.images.insert(path.to_owned(), decided);
         file
     }
 
     fn count_placeholder(&self, path: &str) {
         let present = self
+            .table
             .assets
             .is_some_and(|assets| assets.files.contains_key(path));
-        let mut counts = self.counts.borrow_mut();
+        let counts = &mut self.state.borrow_mut().counts;
         if present {
             counts.not_embeddable += 1;
         } else {
@@ -163,13 +194,15 @@ fn file_stem(path: &str) -> String {
 
 /// A fragment as an IRI: characters not allowed there are percent-encoded, others kept.
 pub(crate) fn encode_fragment(fragment: &str) -> String {
-    let mut out = String::with_capacity(fragment.len());
+    let escaped = |c: char| c.is_ascii_control() || " \"#%<>\\^`{|}".contains(c);
+    if !fragment.chars().any(escaped) {
+        return fragment.to_owned();
+    }
+    let mut out = String::with_capacity(fragment.len() + 8);
     for c in fragment.chars() {
-        if c.is_ascii_control() || " \"#%<>\\^`{|}".contains(c) {
-            let mut buffer = [0; 4];
-            for byte in c.encode_utf8(&mut buffer).bytes() {
-                out.push_str(&format!("%{byte:02X}"));
-            }
+        if escaped(c) {
+            // Only ASCII characters are escaped: one byte each.
+            out.push_str(&format!("%{:02X}", u32::from(c)));
         } else {
             out.push(c);
         }
@@ -225,7 +258,7 @@ fn is_web_url(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
-impl Links for EpubLinks<'_> {
+impl Links for EpubLinks<'_, '_> {
     fn href(&self, xref: &XRef) -> Option<String> {
         match &xref.target {
             Target::Page { path, anchor } => {
@@ -254,7 +287,7 @@ impl Links for EpubLinks<'_> {
             }
             // Rewritten as a link afterwards: no network at build time.
             Target::External { url } if is_web_url(url) => {
-                self.counts.borrow_mut().remote += 1;
+                self.state.borrow_mut().counts.remote += 1;
                 Some(clean_url(url))
             }
             _ => None,
@@ -262,7 +295,10 @@ impl Links for EpubLinks<'_> {
     }
 
     fn page_title(&self, path: &str) -> Option<String> {
-        self.pages.get(path).map(|(_, title)| (*title).to_owned())
+        self.table
+            .pages
+            .get(path)
+            .map(|(_, title)| (*title).to_owned())
     }
 }
 

@@ -1,7 +1,7 @@
 //! The reading order (spine) and the navigation tree, from SUMMARY.md: titled groups become parts
 //! (each with a short part document), entries nest as in SUMMARY, and each page lists its sections.
 
-use epub_builder::TocElement;
+use crate::package::NavEntry;
 use livret_model::{plain_text, Book, Section, TocEntry, TocTarget};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,8 +41,8 @@ impl Node {
             .min()
     }
 
-    /// The epub-builder element; fragments that are not ids of their document are dropped.
-    pub(crate) fn element(&self, ids: &BTreeMap<String, BTreeSet<String>>) -> TocElement {
+    /// The navigation entry; fragments that are not ids of their document are dropped.
+    pub(crate) fn element(&self, ids: &BTreeMap<String, BTreeSet<String>>) -> NavEntry {
         let url = match &self.fragment {
             Some(fragment)
                 if ids
@@ -53,10 +53,15 @@ impl Node {
             }
             _ => self.file.clone(),
         };
-        self.children.iter().fold(
-            TocElement::new(url, self.title.clone()),
-            |element, child| element.child(child.element(ids)),
-        )
+        NavEntry {
+            url,
+            title: self.title.clone(),
+            children: self
+                .children
+                .iter()
+                .map(|child| child.element(ids))
+                .collect(),
+        }
     }
 }
 
@@ -90,13 +95,21 @@ pub(crate) struct Plan {
 
 /// Text fit for XML: characters XML forbids are dropped, whitespace runs become one space.
 pub(crate) fn clean_title(title: &str) -> String {
-    let kept: String = title
-        .chars()
-        .filter(|c| {
-            matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-                || *c >= '\u{10000}'
-        })
-        .collect();
+    let allowed = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+            || c >= '\u{10000}'
+    };
+    // Most titles are already clean: allowed characters, single spaces between words.
+    let mut after_space = true;
+    let clean = title.chars().all(|c| {
+        let ok = allowed(c) && (c == ' ' || !c.is_whitespace()) && !(c == ' ' && after_space);
+        after_space = c == ' ';
+        ok
+    }) && !title.ends_with(' ');
+    if clean {
+        return title.to_owned();
+    }
+    let kept: String = title.chars().filter(|c| allowed(*c)).collect();
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -269,5 +282,28 @@ mod tests {
     #[test]
     fn titles_lose_control_characters_and_extra_spaces() {
         assert_eq!(clean_title("  A\u{1}  <b> &\n c "), "A <b> & c");
+        for title in [
+            "",
+            " ",
+            "a ",
+            " a",
+            "a  b",
+            "a\u{a0}:",
+            "a\u{FFFE}b",
+            "Déjà vu",
+            "a\tb",
+        ] {
+            let slow: String = title
+                .chars()
+                .filter(|c| {
+                    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+                        || *c >= '\u{10000}'
+                })
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert_eq!(clean_title(title), slow, "{title:?}");
+        }
     }
 }

@@ -2,10 +2,16 @@
 //! metadata epub-builder cannot write, and the archive re-packed so that the same revision always
 //! gives the same bytes.
 
+use crate::trace::{Decoder, Encoder};
 use chrono::{DateTime, Datelike, Timelike, Utc};
+use epub_builder::{
+    EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
+};
 use livret_html::escape_text;
 use livret_model::BookMeta;
+use std::collections::HashSet;
 use std::io::{Cursor, Read, Write};
+use std::sync::Arc;
 use uuid::Uuid;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
@@ -13,6 +19,7 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 pub(crate) const OPF: &str = "OEBPS/content.opf";
 pub(crate) const NAV: &str = "OEBPS/nav.xhtml";
 pub(crate) const NCX: &str = "OEBPS/toc.ncx";
+pub(crate) const MIMETYPE: &str = "mimetype";
 
 /// A name-based (v5) UUID: from `base_url` when the book has one, else from its title.
 pub(crate) fn identifier(meta: &BookMeta) -> Uuid {
@@ -54,45 +61,237 @@ pub(crate) fn zip_time(time: DateTime<Utc>) -> zip::DateTime {
         .unwrap_or_default()
 }
 
-/// Copies the archive entry by entry with `time` on every entry, passing the entries named in
-/// `edited` through `edit` (recompressed) and copying the others' compressed bytes as they are.
-pub(crate) fn repack(
-    bytes: &[u8],
-    time: zip::DateTime,
-    edited: &[&str],
-    mut edit: impl FnMut(&str, String) -> Result<String, String>,
-) -> Result<Vec<u8>, String> {
-    let error = |e: zip::result::ZipError| format!("could not re-pack the archive: {e}");
-    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(error)?;
-    let mut writer = ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() + 4096)));
-    for index in 0..archive.len() {
-        let name = archive
-            .by_index_raw(index)
-            .map_err(error)?
-            .name()
-            .to_owned();
-        if edited.contains(&name.as_str()) {
-            let mut text = String::new();
-            archive
-                .by_index(index)
-                .map_err(error)?
-                .read_to_string(&mut text)
-                .map_err(|e| format!("could not read {name}: {e}"))?;
-            let text = edit(&name, text)?;
-            let options = SimpleFileOptions::default()
-                .compression_method(CompressionMethod::Deflated)
-                .last_modified_time(time)
-                .unix_permissions(0o644);
-            writer.start_file(name.as_str(), options).map_err(error)?;
-            writer
-                .write_all(text.as_bytes())
-                .map_err(|e| format!("could not write {name}: {e}"))?;
-        } else {
-            let file = archive.by_index_raw(index).map_err(error)?;
-            writer
-                .raw_copy_file_touch(file, time, Some(0o644))
-                .map_err(error)?;
+/// An entry of the navigation as epub-builder gets it (fragments already checked).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct NavEntry {
+    pub url: String,
+    pub title: String,
+    pub children: Vec<NavEntry>,
+}
+
+impl NavEntry {
+    fn element(&self) -> TocElement {
+        self.children.iter().fold(
+            TocElement::new(self.url.clone(), self.title.clone()),
+            |element, child| element.child(child.element()),
+        )
+    }
+}
+
+/// A content document as epub-builder gets it, its bytes aside.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Content {
+    pub toc: NavEntry,
+    pub cover: bool,
+    pub text: bool,
+}
+
+/// Everything epub-builder is told, except the bytes of the files: it only writes those, so the
+/// package documents (OPF, NCX, navigation) depend on this alone, and are kept by its digest.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Spec {
+    pub identifier: Uuid,
+    pub time: DateTime<Utc>,
+    pub title: String,
+    pub language: String,
+    pub toc_name: String,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    /// `<meta property>` and their already escaped values.
+    pub metadata: Vec<(String, String)>,
+    /// (file, media type) of the cover image.
+    pub cover_image: Option<(String, String)>,
+    pub contents: Vec<Content>,
+    /// (file, media type) of the embedded images.
+    pub resources: Vec<(String, String)>,
+    pub publisher: Option<String>,
+    pub depth: usize,
+}
+
+/// An entry of the archive in order: its path, and its bytes when epub-builder wrote them (the
+/// package documents) rather than the exporter (content documents, stylesheet, images).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Entry {
+    pub path: String,
+    pub generated: Option<Vec<u8>>,
+}
+
+/// The path in the archive of a file of the package.
+pub(crate) fn in_package(file: &str) -> String {
+    format!("OEBPS/{file}")
+}
+
+/// Runs epub-builder with every file empty, then reads back what it wrote: the archive's entries
+/// in order, with the package documents edited (see [`edit_opf`], [`edit_nav`], [`edit_ncx`]).
+pub(crate) fn skeleton(spec: &Spec) -> Result<Vec<Entry>, String> {
+    let error = |e: epub_builder::Error| e.to_string();
+    let empty: &[u8] = &[];
+    let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(error)?).map_err(error)?;
+    builder.epub_version(EpubVersion::V30);
+    builder.set_uuid(spec.identifier);
+    builder.set_modified_date(spec.time);
+    builder.set_publication_date(spec.time);
+    builder.set_title(spec.title.as_str());
+    builder.add_language(spec.language.as_str());
+    builder.set_generator("livret");
+    builder.set_toc_name(spec.toc_name.as_str());
+    if let Some(description) = &spec.description {
+        builder.add_description(description.as_str());
+    }
+    if let Some(author) = &spec.author {
+        builder.add_author(author.as_str());
+    }
+    for (property, value) in &spec.metadata {
+        builder.add_metadata_opf(Box::new(MetadataOpfV3::new(
+            property.clone(),
+            value.clone(),
+        )));
+    }
+    builder.stylesheet(empty).map_err(error)?;
+    if let Some((file, media_type)) = &spec.cover_image {
+        builder
+            .add_cover_image(file.as_str(), empty, media_type.as_str())
+            .map_err(error)?;
+    }
+    let mut ours: HashSet<String> = HashSet::new();
+    ours.insert(in_package("stylesheet.css"));
+    ours.extend(spec.cover_image.iter().map(|(file, _)| in_package(file)));
+    for content in &spec.contents {
+        let mut document = EpubContent::new(content.toc.url.as_str(), empty);
+        document.toc = content.toc.element();
+        if content.cover {
+            document = document.reftype(ReferenceType::Cover);
+        } else if content.text {
+            document = document.reftype(ReferenceType::Text);
         }
+        ours.insert(in_package(&content.toc.url));
+        builder.add_content(document).map_err(error)?;
+    }
+    for (file, media_type) in &spec.resources {
+        builder
+            .add_resource(file.as_str(), empty, media_type.as_str())
+            .map_err(error)?;
+        ours.insert(in_package(file));
+    }
+    let mut bytes = Vec::new();
+    builder.generate(&mut bytes).map_err(error)?;
+
+    let urn = format!("urn:uuid:{}", spec.identifier);
+    let zip_error =
+        |e: zip::result::ZipError| format!("could not read epub-builder's archive: {e}");
+    let mut archive = ZipArchive::new(Cursor::new(&bytes)).map_err(zip_error)?;
+    let mut entries = Vec::with_capacity(archive.len());
+    for index in 0..archive.len() {
+        let mut file = archive.by_index(index).map_err(zip_error)?;
+        let path = file.name().to_owned();
+        if ours.contains(&path) {
+            entries.push(Entry {
+                path,
+                generated: None,
+            });
+            continue;
+        }
+        let mut content = Vec::new();
+        file.read_to_end(&mut content)
+            .map_err(|e| format!("could not read {path}: {e}"))?;
+        let edited = match path.as_str() {
+            OPF | NAV | NCX => {
+                let text = String::from_utf8(content)
+                    .map_err(|_| format!("{path} from epub-builder is not UTF-8"))?;
+                match path.as_str() {
+                    OPF => edit_opf(&text, spec.publisher.as_deref())?,
+                    NAV => edit_nav(&text, &spec.language)?,
+                    _ => edit_ncx(&text, &urn, &spec.title, &spec.language, spec.depth)?,
+                }
+                .into_bytes()
+            }
+            _ => content,
+        };
+        entries.push(Entry {
+            path,
+            generated: Some(edited),
+        });
+    }
+    Ok(entries)
+}
+
+/// Encodes the entries of [`skeleton`] for the cache.
+pub(crate) fn encode_skeleton(entries: &[Entry]) -> Vec<u8> {
+    let mut encoder = Encoder::default();
+    encoder.u64(entries.len() as u64);
+    for entry in entries {
+        encoder.str(&entry.path);
+        match &entry.generated {
+            Some(bytes) => {
+                encoder.u64(1);
+                encoder.u64(bytes.len() as u64);
+                encoder.0.extend_from_slice(bytes);
+            }
+            None => encoder.u64(0),
+        }
+    }
+    encoder.0
+}
+
+pub(crate) fn decode_skeleton(bytes: &[u8]) -> Option<Vec<Entry>> {
+    let mut decoder = Decoder(bytes);
+    let count = usize::try_from(decoder.u64()?).ok()?;
+    let mut entries = Vec::with_capacity(count.min(bytes.len()));
+    for _ in 0..count {
+        let path = decoder.str()?.to_owned();
+        let generated = match decoder.u64()? {
+            0 => None,
+            1 => Some(decoder.bytes()?.to_vec()),
+            _ => return None,
+        };
+        entries.push(Entry { path, generated });
+    }
+    decoder.is_empty().then_some(entries)
+}
+
+/// An archive of one entry, `path` with `bytes` (deflated, or stored for the `mimetype`), whose
+/// compressed bytes are copied into the EPUB as they are. Its date is the epoch of ZIP; the copy
+/// gets the commit's.
+pub(crate) fn entry_archive(path: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let error = |e: zip::result::ZipError| format!("could not compress {path}: {e}");
+    let method = if path == MIMETYPE {
+        CompressionMethod::Stored
+    } else {
+        CompressionMethod::Deflated
+    };
+    let options = SimpleFileOptions::default()
+        .compression_method(method)
+        .last_modified_time(zip::DateTime::default());
+    let mut writer = ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len() / 2 + 256)));
+    writer.start_file(path, options).map_err(error)?;
+    writer
+        .write_all(bytes)
+        .map_err(|e| format!("could not compress {path}: {e}"))?;
+    Ok(writer.finish().map_err(error)?.into_inner())
+}
+
+/// The EPUB: `entries` in order, each copied from its one-entry archive (`archives` by path for
+/// the exporter's files, `generated` for epub-builder's) with `time` and mode 644.
+pub(crate) fn assemble(
+    entries: &[(String, Arc<[u8]>)],
+    time: zip::DateTime,
+) -> Result<Vec<u8>, String> {
+    let error = |e: zip::result::ZipError| format!("could not write the archive: {e}");
+    let size = entries
+        .iter()
+        .map(|(_, archive)| archive.len())
+        .sum::<usize>();
+    let mut writer = ZipWriter::new(Cursor::new(Vec::with_capacity(size + 4096)));
+    for (path, archive) in entries {
+        let mut archive = ZipArchive::new(Cursor::new(&archive[..]))
+            .map_err(|e| format!("a damaged archive for {path}: {e}"))?;
+        let file = archive.by_index_raw(0).map_err(error)?;
+        if file.name() != path {
+            return Err(format!("the archive for {path} holds {}", file.name()));
+        }
+        writer
+            .raw_copy_file_touch(file, time, Some(0o644))
+            .map_err(error)?;
     }
     Ok(writer.finish().map_err(error)?.into_inner())
 }

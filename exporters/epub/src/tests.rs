@@ -2,7 +2,7 @@
 //! every XML file parses (roxmltree) with unique ids and links to existing ids.
 
 use super::*;
-use livret_model::Assets;
+use livret_model::{Assets, Block, Inline, MemoryCache};
 use std::io::Read;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
@@ -194,4 +194,140 @@ fn language_tags_are_checked() {
     assert_eq!(language_tag("français"), "und");
     assert_eq!(language_tag(""), "und");
     assert_eq!(language_tag("fr_FR"), "und");
+}
+
+fn image_paragraph(path: &str) -> Block {
+    serde_json::from_value(serde_json::json!({ "type": "paragraph", "content": [
+        { "type": "image", "image": { "source": { "raw": path, "target": { "kind": "asset", "path": path } }, "alt": path } }
+    ] }))
+    .unwrap()
+}
+
+fn paragraph(text: &str) -> Block {
+    Block::Paragraph {
+        content: vec![Inline::Text {
+            text: text.to_owned(),
+        }],
+    }
+}
+
+/// The test book with a content-ref from the home page to page A (it shows A's title) and an
+/// image on page A (numbered after the home page's).
+fn cached_book() -> Book {
+    let mut book = book("fr");
+    book.pages[0].intro.push(
+        serde_json::from_value(serde_json::json!({ "type": "content_ref",
+            "target": { "raw": "a.md", "target": { "kind": "page", "path": "a.md" } },
+            "label": [{ "type": "text", "text": "a.md" }] }))
+        .unwrap(),
+    );
+    book.pages[1].intro.push(image_paragraph("u.png"));
+    book
+}
+
+fn cached_assets() -> Assets {
+    let mut assets = assets();
+    for name in ["t.png", "u.png"] {
+        let mut png = PNG.to_vec();
+        png.extend_from_slice(name.as_bytes());
+        assets.files.insert(name.to_owned(), png);
+    }
+    assets
+}
+
+#[test]
+fn a_warm_export_is_the_cold_export_of_the_changed_book() {
+    let settings = Settings::default();
+    let assets = cached_assets();
+    let export = |book: &Book, cache: Option<&MemoryCache>| {
+        let context = ExportContext::new(book, &settings).with_assets(&assets);
+        match cache {
+            Some(cache) => build(&context.with_cache(cache)).unwrap().bytes,
+            None => build(&context).unwrap().bytes,
+        }
+    };
+    let first = cached_book();
+    let cache = MemoryCache::new(7);
+    let cold = export(&first, Some(&cache));
+    assert!(cold == export(&first, None), "a cache changes nothing");
+    let saved = cache.to_bytes();
+
+    // The same book again: everything is found.
+    let again = MemoryCache::from_bytes(7, &saved);
+    assert!(export(&first, Some(&again)) == cold);
+    let (hits, misses) = again.hits_and_misses();
+    assert!(hits > 0 && misses == 0, "{hits} hits, {misses} misses");
+
+    // One page changed, in ways that reach the other pages' documents.
+    let edit = |change: &dyn Fn(&mut Book)| {
+        let mut book = first.clone();
+        change(&mut book);
+        book
+    };
+    let changed = [
+        (
+            "a paragraph of page A",
+            edit(&|b| b.pages[1].intro.push(paragraph("Plus."))),
+        ),
+        (
+            "the description of page A",
+            edit(&|b| b.pages[1].front_matter.description = Some("Autre.".to_owned())),
+        ),
+        // The home page's content-ref shows it; the navigation and the part list it.
+        (
+            "the title of page A",
+            edit(&|b| b.pages[1].title = "Page A revue".to_owned()),
+        ),
+        // The home page links to `a.md#deux`: now a missing anchor, the link goes to the page.
+        (
+            "the anchor of page A's section",
+            edit(&|b| b.pages[1].sections[0].anchor = "trois".to_owned()),
+        ),
+        // A new image first on the home page: page A's image becomes the third embedded.
+        (
+            "an image added to the home page",
+            edit(&|b| b.pages[0].intro.insert(0, image_paragraph("t.png"))),
+        ),
+        (
+            "page A's image removed",
+            edit(&|b| {
+                b.pages[1].intro.pop();
+            }),
+        ),
+    ];
+    for (what, book) in &changed {
+        let warm_cache = MemoryCache::from_bytes(7, &saved);
+        let warm = export(book, Some(&warm_cache));
+        let cold = export(book, None);
+        assert!(
+            warm == cold,
+            "{what}: the warm export differs from a cold one"
+        );
+        assert!(warm != export(&first, None), "{what}: the change shows");
+        let (hits, misses) = warm_cache.hits_and_misses();
+        assert!(
+            hits > 0 && misses > 0,
+            "{what}: {hits} hits, {misses} misses"
+        );
+    }
+    // The home page's render is reused when only page A's text changed: its document is the same.
+    let warm_cache = MemoryCache::from_bytes(7, &saved);
+    let warm = export(&changed[0].1, Some(&warm_cache));
+    let text_of = |bytes: &[u8], name: &str| {
+        entries(bytes)
+            .into_iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, content, _)| content)
+            .unwrap()
+    };
+    assert_eq!(
+        text_of(&warm, "OEBPS/chapter-001.xhtml"),
+        text_of(&cold, "OEBPS/chapter-001.xhtml")
+    );
+    let home = String::from_utf8(text_of(
+        &export(&changed[2].1, None),
+        "OEBPS/chapter-001.xhtml",
+    ))
+    .unwrap();
+    assert!(home.contains("Page A revue"), "{home}");
 }

@@ -1,0 +1,114 @@
+//! The EPUB exporter alone, in process, on the generated 400-page handbook: a cold export, and a
+//! warm one after one page changed, with the cache the cold export filled (issue 7: a second build
+//! after a one-page change must cost under 25% of the first). The warm output is checked against a
+//! cold export of the changed book, byte for byte.
+//!
+//! `cargo bench -p livret-export-epub --bench epub_warm` (quick: no pandoc).
+
+use livret_core::{load, read_assets, LoadOptions};
+use livret_handbook_gen::bench::{ms, shared_handbook};
+use livret_model::{Block, Book, ExportContext, Inline, MemoryCache};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 5;
+
+fn main() {
+    if let Err(message) = run() {
+        eprintln!("bench epub_warm: {message}");
+        std::process::exit(1);
+    }
+}
+
+/// The book with a sentence added to the page in the middle of the reading order.
+fn one_page_changed(book: &Book) -> Book {
+    let mut changed = book.clone();
+    let middle = changed.pages.len() / 2;
+    if let Some(page) = changed.pages.get_mut(middle) {
+        page.intro.push(Block::Paragraph {
+            content: vec![Inline::Text {
+                text: "Une phrase ajoutée pour la deuxième construction.".to_owned(),
+            }],
+        });
+    }
+    changed
+}
+
+fn best(mut run: impl FnMut() -> Result<(), String>) -> Result<(Duration, Duration), String> {
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        run()?;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    Ok((times[0], times[RUNS / 2]))
+}
+
+fn run() -> Result<(), String> {
+    let (repository, origin) = shared_handbook()?;
+    let options = LoadOptions::new(&repository);
+    let loaded = load(&options).map_err(|e| format!("loading the handbook: {e}"))?;
+    let (assets, _) = read_assets(&options, &loaded.book, &loaded.settings)
+        .map_err(|e| format!("reading the assets: {e}"))?;
+    let book = &loaded.book;
+    let changed = one_page_changed(book);
+    let export = |book: &Book, cache: Option<&MemoryCache>| {
+        let mut context = ExportContext::new(book, &loaded.settings).with_assets(&assets);
+        if let Some(cache) = cache {
+            context = context.with_cache(cache);
+        }
+        livret_export_epub::build(&context)
+            .map(|built| built.bytes)
+            .map_err(|e| format!("exporting: {e}"))
+    };
+
+    let (cold, cold_median) = best(|| export(book, None).map(drop))?;
+    // The cache a first build leaves, as the driver saves it.
+    let first = MemoryCache::new(0);
+    export(book, Some(&first))?;
+    let saved = first.to_bytes();
+    let expected = export(&changed, None)?;
+    let mut hits = (0, 0);
+    let mut identical = true;
+    let (warm, warm_median) = best(|| {
+        let cache = MemoryCache::from_bytes(0, &saved);
+        let bytes = export(&changed, Some(&cache))?;
+        identical &= bytes == expected;
+        hits = cache.hits_and_misses();
+        Ok(())
+    })?;
+    let ratio = warm.as_secs_f64() / cold.as_secs_f64();
+    println!();
+    println!(
+        "EPUB exporter alone, {} ({origin}), {} pages, best of {RUNS}",
+        repository.display(),
+        book.pages.len()
+    );
+    println!("| {:<52} | {:>10} | {:>10} |", "export", "best", "median");
+    println!("|{:-<54}|{:->12}|{:->12}|", "", "", "");
+    println!(
+        "| {:<52} | {:>10} | {:>10} |",
+        "cold (no cache)",
+        ms(cold),
+        ms(cold_median)
+    );
+    println!(
+        "| {:<52} | {:>10} | {:>10} |",
+        "warm, one page changed (cache of the first build)",
+        ms(warm),
+        ms(warm_median)
+    );
+    println!();
+    println!(
+        "warm / cold = {:.1}% (target < 25%); cache {} hits, {} misses; {:.1} MB saved; warm output {} a cold export",
+        ratio * 100.0,
+        hits.0,
+        hits.1,
+        saved.len() as f64 / 1e6,
+        if identical { "identical to" } else { "DIFFERS from" }
+    );
+    if !identical {
+        return Err("the warm export differs from a cold one".to_owned());
+    }
+    Ok(())
+}
