@@ -322,25 +322,7 @@ pub(crate) fn add_pictures(doc: &mut Document, pictures: &[Picture]) -> Dictiona
     resources
 }
 
-/// Writes `value` with at most three decimals, as PDF content streams take numbers.
-fn num(out: &mut Vec<u8>, value: f32) {
-    let scaled = (f64::from(value) * 1000.0).round() as i64;
-    if scaled < 0 {
-        out.push(b'-');
-    }
-    let abs = scaled.unsigned_abs();
-    let _ = write!(out, "{}", abs / 1000);
-    let mut frac = abs % 1000;
-    if frac != 0 {
-        out.push(b'.');
-        let mut digits = 3;
-        while frac % 10 == 0 {
-            frac /= 10;
-            digits -= 1;
-        }
-        let _ = write!(out, "{frac:0digits$}");
-    }
-}
+use crate::file::num;
 
 fn nums(out: &mut Vec<u8>, values: &[f32], operator: &str) {
     for &value in values {
@@ -536,22 +518,4 @@ pub(crate) fn annotations(
         ])));
     }
     annotations
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_have_at_most_three_decimals_and_no_trailing_zeros() {
-        let mut out = Vec::new();
-        for value in [0.0, -0.0, 1.5, -2.25, 10.0, 0.1234, -0.0004, 595.2756] {
-            num(&mut out, value);
-            out.push(b' ');
-        }
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "0 0 1.5 -2.25 10 0.123 0 595.276 "
-        );
-    }
 }

@@ -2,7 +2,6 @@
 //! and language, an id derived from the revision (same revision, same bytes), compressed streams.
 
 use crate::compose::DestPositions;
-use crate::flow::Draw;
 use crate::flow::LinkTarget;
 use crate::layout::OutlineItem;
 use livret_model::Cache;
@@ -44,14 +43,6 @@ fn digest(seed: &str) -> Vec<u8> {
         hash = hash.wrapping_mul(0x0000_0000_0100_0000_0000_0000_0000_013B);
     }
     hash.to_be_bytes().to_vec()
-}
-
-/// What one PDF page is made of: its body and its running header and footer (content streams,
-/// compressed when that saves room), and its drawings' links.
-pub(crate) struct PageObjects {
-    pub body: Stream,
-    pub decorations: Option<Stream>,
-    pub draws: Vec<Draw>,
 }
 
 /// A content stream, compressed (from the cache when an earlier build compressed the same
@@ -127,15 +118,15 @@ fn deflate(stream: &mut Stream, cache: Option<&dyn Cache>) {
     }
 }
 
-/// The document: fonts and images in one resource dictionary shared by every page, the pages,
-/// their link annotations; then [`finish`].
+/// Adds the page tree, the catalog, the metadata and the outline to `doc` (whose pages are
+/// `pages`, already written with their content in `written`), compresses its streams and writes
+/// the file.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn document(
+pub(crate) fn finish(
     mut doc: Document,
-    resources: Dictionary,
-    pages: Vec<PageObjects>,
-    links: &[LinkTarget],
-    width: f32,
+    written: &crate::file::Written,
+    pages_id: ObjectId,
+    pages: &[ObjectId],
     height: f32,
     metadata: &Metadata,
     outline: &[OutlineItem],
@@ -144,49 +135,14 @@ pub(crate) fn document(
     timer: &mut crate::Timer,
 ) -> Result<Vec<u8>, String> {
     doc.version = "1.7".to_owned();
-    doc.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
-    let resources_id = doc.add_object(resources);
-    let pages_id = doc.new_object_id();
-    let page_ids: Vec<ObjectId> = pages.iter().map(|_| doc.new_object_id()).collect();
-    for (page, &page_id) in pages.into_iter().zip(&page_ids) {
-        let annotations =
-            crate::emit::annotations(&page.draws, links, positions, &page_ids, height);
-        let body = doc.add_object(page.body);
-        let contents = match page.decorations {
-            Some(decorations) => Object::Array(vec![
-                Object::Reference(body),
-                Object::Reference(doc.add_object(decorations)),
-            ]),
-            None => Object::Reference(body),
-        };
-        let mut dict = Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"Page".to_vec())),
-            ("Parent", Object::Reference(pages_id)),
-            (
-                "MediaBox",
-                Object::Array(vec![
-                    Object::Integer(0),
-                    Object::Integer(0),
-                    Object::Real(width),
-                    Object::Real(height),
-                ]),
-            ),
-            ("Resources", Object::Reference(resources_id)),
-            ("Contents", contents),
-        ]);
-        if !annotations.is_empty() {
-            dict.set("Annots", Object::Array(annotations));
-        }
-        doc.objects.insert(page_id, Object::Dictionary(dict));
-    }
     doc.objects.insert(
         pages_id,
         Object::Dictionary(Dictionary::from_iter(vec![
             ("Type", Object::Name(b"Pages".to_vec())),
-            ("Count", Object::Integer(page_ids.len() as i64)),
+            ("Count", Object::Integer(pages.len() as i64)),
             (
                 "Kids",
-                Object::Array(page_ids.iter().map(|&id| Object::Reference(id)).collect()),
+                Object::Array(pages.iter().map(|&id| Object::Reference(id)).collect()),
             ),
         ])),
     );
@@ -195,20 +151,6 @@ pub(crate) fn document(
         ("Pages", Object::Reference(pages_id)),
     ]));
     doc.trailer.set("Root", Object::Reference(catalog_id));
-    timer.lap("page objects");
-    finish(doc, &page_ids, metadata, outline, positions, cache, timer)
-}
-
-/// Adds the metadata and the outline to `doc`, compresses its streams and writes it.
-fn finish(
-    mut doc: Document,
-    pages: &[ObjectId],
-    metadata: &Metadata,
-    outline: &[OutlineItem],
-    positions: &DestPositions,
-    cache: Option<&dyn Cache>,
-    timer: &mut crate::Timer,
-) -> Result<Vec<u8>, String> {
     let info = Dictionary::from_iter(vec![
         ("Title", text(&metadata.title)),
         ("Author", text(&metadata.author)),
@@ -225,7 +167,8 @@ fn finish(
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
 
     let outlines_id = doc.new_object_id();
-    let (first, last, count) = outline_items(&mut doc, outline, outlines_id, pages, positions, 0);
+    let (first, last, count) =
+        outline_items(&mut doc, outline, outlines_id, pages, height, positions, 0);
     let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
     catalog.set("Lang", text(&metadata.language));
     catalog.set(
@@ -247,8 +190,7 @@ fn finish(
     }
     compress(&mut doc, cache);
     timer.lap("compression");
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).map_err(|e| e.to_string())?;
+    let bytes = crate::file::save(&doc, written);
     timer.lap("writing");
     Ok(bytes)
 }
@@ -260,6 +202,7 @@ fn outline_items(
     items: &[OutlineItem],
     parent: ObjectId,
     pages: &[ObjectId],
+    height: f32,
     positions: &DestPositions,
     depth: usize,
 ) -> (Option<ObjectId>, Option<ObjectId>, i64) {
@@ -274,7 +217,6 @@ fn outline_items(
             LinkTarget::Dest(dest) => {
                 if let Some((page, y)) = positions.get(*dest as usize).copied().flatten() {
                     if let Some(&page_id) = pages.get(page) {
-                        let height = page_height(doc, page_id);
                         dict.set(
                             "Dest",
                             Object::Array(vec![
@@ -304,8 +246,15 @@ fn outline_items(
         if i + 1 < ids.len() {
             dict.set("Next", Object::Reference(ids[i + 1]));
         }
-        let (first, last, count) =
-            outline_items(doc, &item.children, ids[i], pages, positions, depth + 1);
+        let (first, last, count) = outline_items(
+            doc,
+            &item.children,
+            ids[i],
+            pages,
+            height,
+            positions,
+            depth + 1,
+        );
         if let (Some(first), Some(last)) = (first, last) {
             dict.set("First", Object::Reference(first));
             dict.set("Last", Object::Reference(last));
@@ -326,16 +275,6 @@ fn outline_items(
         doc.objects.insert(ids[i], Object::Dictionary(dict));
     }
     (ids.first().copied(), ids.last().copied(), visible)
-}
-
-fn page_height(doc: &lopdf::Document, page: ObjectId) -> f32 {
-    doc.get_dictionary(page)
-        .ok()
-        .and_then(|d| d.get(b"MediaBox").ok())
-        .and_then(|b| b.as_array().ok())
-        .and_then(|a| a.get(3))
-        .and_then(|h| h.as_float().ok())
-        .unwrap_or(842.0)
 }
 
 /// Compresses every stream that is not yet, at a fast level, in parallel.

@@ -15,6 +15,7 @@ mod blocks;
 mod breaking;
 mod compose;
 mod emit;
+mod file;
 mod finish;
 mod flow;
 mod fonts;
@@ -189,39 +190,90 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     if !pictures.is_empty() {
         resources.set("XObject", pictures);
     }
+    let resources_id = doc.add_object(resources);
     timer.lap("fonts and images");
+
+    // Object numbers: the page tree, then each page, its body and its header and footer.
+    let pages_id = doc.new_object_id();
+    let ids: Vec<(u32, u32, Option<u32>)> = composed
+        .iter()
+        .map(|(draws, _, _)| {
+            let page = doc.new_object_id().0;
+            let body = doc.new_object_id().0;
+            let decorations = (!draws.decorations.is_empty()).then(|| doc.new_object_id().0);
+            (page, body, decorations)
+        })
+        .collect();
+    let page_ids: Vec<lopdf::ObjectId> = ids.iter().map(|ids| (ids.0, 0)).collect();
     let faces = emit::Faces::new(&layout.fonts);
-    let height = geometry.page_height;
-    let page_objects: Vec<finish::PageObjects> = {
+    let (width, height) = (geometry.page_width, geometry.page_height);
+    let links = &layout.links;
+    let written: file::Written = {
         use rayon::prelude::*;
-        composed
+        let written: Vec<Vec<(u32, Vec<u8>)>> = composed
             .into_par_iter()
-            .map(|(draws, key, known)| {
-                let body = match known {
-                    Some(body) => body,
-                    None => {
-                        let content = emit::content(&draws.body, &faces, height);
-                        match (cache, key) {
-                            (Some(cache), Some(key)) => {
-                                let body = finish::stream(lopdf::Dictionary::new(), content, None);
-                                cache.put("pdf-body", key, finish::stream_bytes(&body));
-                                body
+            .zip(ids)
+            .map(
+                |((draws, key, known), (page_id, body_id, decorations_id))| {
+                    let body = match known {
+                        Some(body) => body,
+                        None => {
+                            let content = emit::content(&draws.body, &faces, height);
+                            match (cache, key) {
+                                (Some(cache), Some(key)) => {
+                                    let body =
+                                        finish::stream(lopdf::Dictionary::new(), content, None);
+                                    cache.put("pdf-body", key, finish::stream_bytes(&body));
+                                    body
+                                }
+                                _ => finish::stream(lopdf::Dictionary::new(), content, cache),
                             }
-                            _ => finish::stream(lopdf::Dictionary::new(), content, cache),
                         }
+                    };
+                    let mut objects = Vec::with_capacity(3);
+                    let mut bytes = Vec::with_capacity(body.content.len() + 64);
+                    file::stream_object(&mut bytes, &body.dict, &body.content);
+                    objects.push((body_id, bytes));
+                    let mut contents = lopdf::Object::Reference((body_id, 0));
+                    if let Some(decorations_id) = decorations_id {
+                        let content = emit::content(&draws.decorations, &faces, height);
+                        let stream = finish::stream(lopdf::Dictionary::new(), content, cache);
+                        let mut bytes = Vec::with_capacity(stream.content.len() + 64);
+                        file::stream_object(&mut bytes, &stream.dict, &stream.content);
+                        objects.push((decorations_id, bytes));
+                        contents = lopdf::Object::Array(vec![
+                            contents,
+                            lopdf::Object::Reference((decorations_id, 0)),
+                        ]);
                     }
-                };
-                let decorations = (!draws.decorations.is_empty()).then(|| {
-                    let content = emit::content(&draws.decorations, &faces, height);
-                    finish::stream(lopdf::Dictionary::new(), content, cache)
-                });
-                finish::PageObjects {
-                    body,
-                    decorations,
-                    draws: draws.links,
-                }
-            })
-            .collect()
+                    let annotations =
+                        emit::annotations(&draws.links, links, &positions, &page_ids, height);
+                    let mut page = lopdf::Dictionary::from_iter(vec![
+                        ("Type", lopdf::Object::Name(b"Page".to_vec())),
+                        ("Parent", lopdf::Object::Reference(pages_id)),
+                        (
+                            "MediaBox",
+                            lopdf::Object::Array(vec![
+                                lopdf::Object::Integer(0),
+                                lopdf::Object::Integer(0),
+                                lopdf::Object::Real(width),
+                                lopdf::Object::Real(height),
+                            ]),
+                        ),
+                        ("Resources", lopdf::Object::Reference(resources_id)),
+                        ("Contents", contents),
+                    ]);
+                    if !annotations.is_empty() {
+                        page.set("Annots", lopdf::Object::Array(annotations));
+                    }
+                    let mut bytes = Vec::with_capacity(256);
+                    file::dictionary(&mut bytes, &page);
+                    objects.push((page_id, bytes));
+                    objects
+                },
+            )
+            .collect();
+        written.into_iter().flatten().collect()
     };
     timer.lap("content streams");
 
@@ -262,12 +314,11 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
             pages.len()
         ),
     };
-    let bytes = finish::document(
+    let bytes = finish::finish(
         doc,
-        resources,
-        page_objects,
-        &layout.links,
-        geometry.page_width,
+        &written,
+        pages_id,
+        &page_ids,
         geometry.page_height,
         &metadata,
         &outline,
