@@ -102,8 +102,7 @@ pub(crate) fn compose_page(
         }
     }
     for placed in &page.placed {
-        for k in 0..layout.elements[placed.element].draws.len() {
-            let draw = layout.elements[placed.element].draws[k].shifted(top + placed.y);
+        for draw in crate::store::shifted_draws(layout, placed.element, top + placed.y) {
             match draw {
                 Draw::PageNumber {
                     dest,

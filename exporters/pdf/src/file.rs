@@ -216,7 +216,7 @@ pub(crate) fn save(doc: &Document, written: &Written) -> Vec<u8> {
     for offset in offsets.iter().skip(1) {
         match offset {
             Some((at, generation)) => {
-                let _ = write!(out, "{at:010} {generation:05} n \n");
+                let _ = writeln!(out, "{at:010} {generation:05} n ");
             }
             None => out.extend_from_slice(b"0000000000 65535 f \n"),
         }

@@ -131,6 +131,9 @@ pub(crate) struct Element {
     /// The book page layout this element comes from (an index in `Layout::origins`) and its
     /// place in it, when that layout has a key: what a PDF page shows is known from these.
     pub origin: Option<(u32, u32)>,
+    /// For an element put back from a kept layout: where its drawings other than links are
+    /// encoded in that layout's bytes (see `store::shifted_draws`); `draws` holds its links.
+    pub lazy: Option<(u32, u32)>,
 }
 
 impl Element {
@@ -147,6 +150,7 @@ impl Element {
             dests: Vec::new(),
             repeat: None,
             origin: None,
+            lazy: None,
         }
     }
 }

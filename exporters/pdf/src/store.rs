@@ -12,6 +12,7 @@ use crate::fonts::Recording;
 use crate::layout::{Chapter, Layout, OutlineItem};
 use livret_model::{ExportContext, Page};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The kind of the cache's entries, and the version of their format.
 const KIND: &str = "pdf-layout";
@@ -48,13 +49,18 @@ impl Recorder {
 pub(crate) struct Origin {
     key: u128,
     pictures: Vec<u32>,
+    /// For a layout put back from the cache: its bytes (where its elements' drawings are
+    /// decoded from when needed) and its destinations' numbers in the document.
+    bytes: Option<Arc<[u8]>>,
+    dests: Vec<u32>,
 }
 
 /// Marks the elements of the page laid out or restored since `mark` as coming from the layout
 /// with key `key`.
-fn set_origin(layout: &mut Layout<'_>, mark: Mark, key: u128, pictures: Vec<u32>) {
-    let origin = layout.origins.len() as u32;
-    layout.origins.push(Origin { key, pictures });
+fn set_origin(layout: &mut Layout<'_>, mark: Mark, origin: Origin) {
+    let origin_index = layout.origins.len() as u32;
+    layout.origins.push(origin);
+    let origin = origin_index;
     for (index, element) in layout.elements[mark.elements..].iter_mut().enumerate() {
         element.origin = Some((origin, index as u32));
     }
@@ -86,6 +92,54 @@ pub(crate) fn body_key(layout: &Layout<'_>, page: &crate::paginate::PageLayout) 
         hasher.update(&[u8::from(placed.repeated)]);
     }
     Some(hasher.digest128())
+}
+
+/// The drawings of element `index` other than links, moved down by `dy`: its own, or those
+/// decoded from the kept layout it was put back from.
+pub(crate) fn shifted_draws(layout: &Layout<'_>, index: usize, dy: f32) -> Vec<Draw> {
+    let Some(element) = layout.elements.get(index) else {
+        return Vec::new();
+    };
+    let mut draws: Vec<Draw> = element
+        .draws
+        .iter()
+        .filter(|draw| !matches!(draw, Draw::Link { .. }))
+        .map(|draw| draw.shifted(dy))
+        .collect();
+    let (Some((start, end)), Some((origin, _))) = (element.lazy, element.origin) else {
+        return draws;
+    };
+    let Some(origin) = layout.origins.get(origin as usize) else {
+        return draws;
+    };
+    let Some(segment) = origin
+        .bytes
+        .as_deref()
+        .and_then(|bytes| bytes.get(start as usize..end as usize))
+    else {
+        return draws;
+    };
+    // The segment was checked when the layout was put back: every drawing decodes, and the
+    // pictures and destinations it names are the page's.
+    let mut reader = Reader(segment);
+    while !reader.0.is_empty() {
+        let Some(mut draw) = draw(&mut reader) else {
+            break;
+        };
+        match &mut draw {
+            Draw::Image { image, .. } => match origin.pictures.get(*image as usize) {
+                Some(&id) => *image = id,
+                None => continue,
+            },
+            Draw::PageNumber { dest, .. } => match origin.dests.get(*dest as usize) {
+                Some(&id) => *dest = id,
+                None => continue,
+            },
+            _ => {}
+        }
+        draws.push(draw.shifted(dy));
+    }
+    draws
 }
 
 /// Feeds a hasher through `io::Write` (for serde_json).
@@ -350,10 +404,20 @@ impl Encoder<'_> {
         for &dest in &element.dests {
             self.dest(dest)?;
         }
-        self.out.len(element.draws.len());
-        for draw in &element.draws {
+        // Links first (pagination needs them), then the other drawings as one block that is
+        // decoded only if the page's content is not known already.
+        let is_link = |draw: &&Draw| matches!(draw, Draw::Link { .. });
+        self.out.len(element.draws.iter().filter(is_link).count());
+        for draw in element.draws.iter().filter(is_link) {
             self.draw(draw)?;
         }
+        let at = self.out.0.len();
+        self.out.u32(0);
+        for draw in element.draws.iter().filter(|draw| !is_link(draw)) {
+            self.draw(draw)?;
+        }
+        let length = u32::try_from(self.out.0.len() - at - 4).ok()?;
+        self.out.0[at..at + 4].copy_from_slice(&length.to_le_bytes());
         Some(())
     }
 
@@ -504,6 +568,7 @@ impl Reader<'_> {
 /// A decoded page layout, with its references still local.
 #[derive(Debug)]
 pub(crate) struct Stored {
+    bytes: Arc<[u8]>,
     path: String,
     dests: Vec<String>,
     /// Paths, and whether each is drawn (decodes).
@@ -594,7 +659,47 @@ fn draw(reader: &mut Reader<'_>) -> Option<Draw> {
     })
 }
 
-fn element(r: &mut Reader<'_>) -> Option<Element> {
+/// Checks encoded drawings (not links) without keeping them: their tags, sizes, and that the
+/// pictures and destinations they name are the page's.
+fn check_draws(mut r: Reader<'_>, pictures: usize, dests: usize) -> Option<()> {
+    while !r.0.is_empty() {
+        let fixed = match r.u8()? {
+            0 => {
+                let _ = r.take::<25>()?;
+                let count = r.u32()? as usize;
+                count.checked_mul(6)?
+            }
+            1 => 28,
+            2 | 3 => 32,
+            4 => {
+                if r.u32()? as usize >= pictures {
+                    return None;
+                }
+                16
+            }
+            6 => {
+                let _ = r.take::<25>()?;
+                if r.u32()? as usize >= dests {
+                    return None;
+                }
+                0
+            }
+            _ => return None,
+        };
+        if fixed > r.0.len() {
+            return None;
+        }
+        r.0 = &r.0[fixed..];
+    }
+    Some(())
+}
+
+/// Where the reader is in an entry of `total` bytes.
+fn offset(r: &Reader<'_>, total: usize) -> usize {
+    total - r.0.len()
+}
+
+fn element(r: &mut Reader<'_>, total: usize, pictures: usize, dests: usize) -> Option<Element> {
     let kind = match r.u8()? {
         0 => Kind::Content,
         1 => Kind::Space,
@@ -616,7 +721,23 @@ fn element(r: &mut Reader<'_>) -> Option<Element> {
     let count = r.len()?;
     element.dests = (0..count).map(|_| r.u32()).collect::<Option<_>>()?;
     let count = r.len()?;
-    element.draws = (0..count).map(|_| draw(r)).collect::<Option<_>>()?;
+    element.draws = (0..count)
+        .map(|_| draw(r).filter(|draw| matches!(draw, Draw::Link { .. })))
+        .collect::<Option<_>>()?;
+    let length = r.u32()? as usize;
+    if length > r.0.len() {
+        return None;
+    }
+    let start = offset(r, total);
+    let (segment, rest) = r.0.split_at(length);
+    check_draws(Reader(segment), pictures, dests)?;
+    r.0 = rest;
+    if length > 0 {
+        element.lazy = Some((
+            u32::try_from(start).ok()?,
+            u32::try_from(start + length).ok()?,
+        ));
+    }
     Some(element)
 }
 
@@ -637,13 +758,14 @@ fn outline(r: &mut Reader<'_>, depth: usize) -> Option<OutlineItem> {
     })
 }
 
-fn decode(bytes: &[u8]) -> Option<Stored> {
-    let r = &mut Reader(bytes);
+fn decode(bytes: Arc<[u8]>) -> Option<Stored> {
+    let total = bytes.len();
+    let r = &mut Reader(&bytes);
     let path = r.str()?;
     let count = r.len()?;
-    let dests = (0..count).map(|_| r.str()).collect::<Option<_>>()?;
+    let dests: Vec<String> = (0..count).map(|_| r.str()).collect::<Option<_>>()?;
     let count = r.len()?;
-    let pictures = (0..count)
+    let pictures: Vec<(String, bool)> = (0..count)
         .map(|_| Some((r.str()?, r.u8()? != 0)))
         .collect::<Option<_>>()?;
     let count = r.len()?;
@@ -686,10 +808,18 @@ fn decode(bytes: &[u8]) -> Option<Stored> {
     let count = r.len()?;
     let links = (0..count).map(|_| target(r)).collect::<Option<_>>()?;
     let count = r.len()?;
-    let elements = (0..count).map(|_| element(r)).collect::<Option<_>>()?;
+    let drawn = pictures.iter().filter(|p| p.1).count();
+    let dest_count = dests.len();
+    let elements = (0..count)
+        .map(|_| element(r, total, drawn, dest_count))
+        .collect::<Option<_>>()?;
     let count = r.len()?;
     let outline = (0..count).map(|_| outline(r, 0)).collect::<Option<_>>()?;
-    r.0.is_empty().then_some(Stored {
+    if !r.0.is_empty() {
+        return None;
+    }
+    Some(Stored {
+        bytes: bytes.clone(),
         path,
         dests,
         pictures,
@@ -806,7 +936,16 @@ fn restore(layout: &mut Layout<'_>, stored: Stored, key: u128) -> Option<Vec<Out
         relink_outline(item, &dest);
     }
     layout.page_path = stored.path;
-    set_origin(layout, mark, key, picture_ids);
+    set_origin(
+        layout,
+        mark,
+        Origin {
+            key,
+            pictures: picture_ids,
+            bytes: Some(stored.bytes),
+            dests: dest_ids,
+        },
+    );
     Some(outline)
 }
 
@@ -831,9 +970,7 @@ pub(crate) fn prepare(layout: &Layout<'_>) -> Prepared {
         .par_iter()
         .map(|page| {
             let key = page_key(context, x, width, 0, page);
-            let stored = key
-                .and_then(|key| cache.get(KIND, key))
-                .and_then(|bytes| decode(&bytes));
+            let stored = key.and_then(|key| cache.get(KIND, key)).and_then(decode);
             (page.path.clone(), (key, stored))
         })
         .collect();
@@ -855,9 +992,7 @@ pub(crate) fn page(layout: &mut Layout<'_>, page: &Page) -> Vec<OutlineItem> {
         Some(prepared) => prepared,
         None => {
             let key = page_key(context, layout.x, layout.width, layout.depth(), page);
-            let stored = key
-                .and_then(|key| cache.get(KIND, key))
-                .and_then(|bytes| decode(&bytes));
+            let stored = key.and_then(|key| cache.get(KIND, key)).and_then(decode);
             (key, stored)
         }
     };
@@ -883,7 +1018,13 @@ pub(crate) fn page(layout: &mut Layout<'_>, page: &Page) -> Vec<OutlineItem> {
                 .iter()
                 .filter_map(|path| layout.picture_id(path))
                 .collect();
-            set_origin(layout, mark, key, pictures);
+            let origin = Origin {
+                key,
+                pictures,
+                bytes: None,
+                dests: Vec::new(),
+            };
+            set_origin(layout, mark, origin);
         }
     }
     outline

@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex};
 struct Counting {
     inner: MemoryCache,
     counts: Mutex<BTreeMap<(String, bool), usize>>,
+    /// A kind of result this cache never finds.
+    forgets: Option<&'static str>,
 }
 
 impl Counting {
@@ -22,6 +24,7 @@ impl Counting {
                 None => MemoryCache::new(1),
             },
             counts: Mutex::default(),
+            forgets: None,
         }
     }
 
@@ -33,7 +36,10 @@ impl Counting {
 
 impl Cache for Counting {
     fn get(&self, kind: &str, key: u128) -> Option<Arc<[u8]>> {
-        let found = self.inner.get(kind, key);
+        let found = match self.forgets == Some(kind) {
+            true => None,
+            false => self.inner.get(kind, key),
+        };
         *self
             .counts
             .lock()
@@ -117,6 +123,12 @@ fn a_warm_export_after_one_page_changed_is_the_cold_export() {
         assert_eq!(again.count(kind, false), 0, "{kind} missed");
         assert!(again.count(kind, true) > 0, "{kind} not used");
     }
+
+    // Page layouts kept without the pages' content: the content is drawn from the kept layouts.
+    let mut layouts_only = Counting::new(Some(&cache));
+    layouts_only.forgets = Some("pdf-body");
+    assert!(first == export(&book, &settings, &assets, Some(&layouts_only)));
+    assert_eq!(layouts_only.count("pdf-layout", true), pages);
 
     // One page edited a little (its PDF pages keep their number), then a lot (every page after
     // it moves): the warm export is the cold one, and most of the work is reused.
