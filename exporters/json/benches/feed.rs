@@ -3,11 +3,15 @@
 //!
 //! `cargo bench -p livret-export-json --bench feed` (the handbook is generated once into
 //! `target/bench-handbook/`, shared with the other benchmarks).
+//!
+//! Then the exporter alone, in process: a cold export, and a warm one after one page changed with
+//! the cache the cold export filled (issue 7: under 25% of the first); the warm output is checked
+//! against a cold export of the changed book, byte for byte.
 
 use livret_core::{history, load, LoadOptions};
 use livret_export_json::JsonExporter;
 use livret_handbook_gen::bench::{git_log_name_status, shared_handbook};
-use livret_model::{ExportContext, Exporter};
+use livret_model::{Block, Book, ExportContext, Exporter, History, Inline, MemoryCache, Settings};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 5;
@@ -72,7 +76,79 @@ fn run() -> Result<(), String> {
         "MISSED"
     };
     println!("| ratio (target <= {RATIO_TARGET}x) | {ratio:.2}x {verdict} |");
-    Ok(())
+    warm_rows(&dir)
+}
+
+/// The book with a sentence added to the page in the middle of the reading order.
+fn one_page_changed(book: &Book) -> Book {
+    let mut changed = book.clone();
+    let middle = changed.pages.len() / 2;
+    if let Some(page) = changed.pages.get_mut(middle) {
+        page.intro.push(Block::Paragraph {
+            content: vec![Inline::Text {
+                text: "Une phrase ajoutée pour la deuxième construction.".to_owned(),
+            }],
+        });
+    }
+    changed
+}
+
+fn export(
+    book: &Book,
+    settings: &Settings,
+    history: &History,
+    cache: Option<&MemoryCache>,
+) -> Result<Vec<Vec<u8>>, String> {
+    let mut context = ExportContext::new(book, settings).with_history(history);
+    if let Some(cache) = cache {
+        context = context.with_cache(cache);
+    }
+    let files = JsonExporter.export(&context).map_err(|e| e.to_string())?;
+    Ok(files.into_iter().map(|file| file.bytes).collect())
+}
+
+/// Cold and warm exports (book.json + feed.json) of the loaded handbook, in this process.
+fn warm_rows(dir: &std::path::Path) -> Result<(), String> {
+    let options = LoadOptions::new(dir);
+    let loaded = load(&options).map_err(|e| e.to_string())?;
+    let (history, _) = history(&options, &loaded.book).map_err(|e| e.to_string())?;
+    let (book, settings) = (&loaded.book, &loaded.settings);
+    let changed = one_page_changed(book);
+    let cold = best(|| export(book, settings, &history, None).map(drop))?;
+    let first = MemoryCache::new(0);
+    export(book, settings, &history, Some(&first))?;
+    let saved = first.to_bytes();
+    let expected = export(&changed, settings, &history, None)?;
+    let mut identical = true;
+    let mut hits = (0, 0);
+    // The cache is read from its bytes before the clock starts: that is the driver's work.
+    let mut warm = Duration::MAX;
+    for _ in 0..RUNS {
+        let cache = MemoryCache::from_bytes(0, &saved);
+        let start = Instant::now();
+        let files = export(&changed, settings, &history, Some(&cache))?;
+        warm = warm.min(start.elapsed());
+        identical &= files == expected;
+        hits = cache.hits_and_misses();
+    }
+    println!(
+        "| exporter alone, cold: book.json + feed.json | {:.0} ms |",
+        cold.as_secs_f64() * 1e3
+    );
+    println!(
+        "| exporter alone, warm after one page changed | {:.0} ms ({:.1}% of cold, target < 25%; {} hits, {} misses; cache {:.1} MB; {}) |",
+        warm.as_secs_f64() * 1e3,
+        warm.as_secs_f64() / cold.as_secs_f64() * 100.0,
+        hits.0,
+        hits.1,
+        saved.len() as f64 / 1e6,
+        if identical { "same bytes as a cold export" } else { "DIFFERS from a cold export" }
+    );
+    if identical {
+        Ok(())
+    } else {
+        Err("the warm export differs from a cold one".to_owned())
+    }
 }
 
 fn best(mut run: impl FnMut() -> Result<(), String>) -> Result<Duration, String> {

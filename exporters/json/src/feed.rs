@@ -1,16 +1,25 @@
 //! The published pages as a JSON Feed 1.1, with stable ids, absolute links and dates from Git.
 
+use crate::digest::Digest;
+use crate::trace::{self, Decoder, Encoder, Recorder};
+use crate::CACHE_FORMAT;
 use livret_html::{render_page, Links, Options};
 use livret_model::{
-    Book, ExportContext, OutputFile, Page, PageHistory, Target, TocEntry, TocTarget, XRef,
+    Book, Cache, ExportContext, OutputFile, Page, PageHistory, Target, TocEntry, TocTarget, XRef,
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
 
 const VERSION: &str = "https://jsonfeed.org/version/1.1";
 const FEED_FILE: &str = "feed.json";
+/// Cache kinds: a page's `content_html` and `content_text`, with what its links answered; an
+/// item's JSON as it is written in the feed.
+const CONTENT_KIND: &str = "feed-content";
+const ITEM_KIND: &str = "feed-item";
 
 /// Characters kept as they are in a URL path segment or fragment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -34,7 +43,7 @@ struct Feed<'a> {
     language: &'a str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     authors: Vec<Author>,
-    items: Vec<Item>,
+    items: Vec<Item<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -43,15 +52,15 @@ struct Author {
 }
 
 #[derive(Debug, Clone, Serialize)]
-struct Item {
+struct Item<'c> {
     id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     url: Option<String>,
     title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<String>,
-    content_html: String,
-    content_text: String,
+    content_html: &'c str,
+    content_text: &'c str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tags: Vec<String>,
     language: String,
@@ -66,23 +75,31 @@ struct Item {
     modified_time: i64,
 }
 
-/// `feed.json`, and `feed-2.json`… when the feed is split.
-pub fn feed_files(context: &ExportContext<'_>) -> Result<Vec<OutputFile>, serde_json::Error> {
+/// `feed.json`, and `feed-2.json`… when the feed is split. `keys`: each page's digest, when
+/// there is a cache.
+pub fn feed_files(
+    context: &ExportContext<'_>,
+    keys: &[Option<u128>],
+) -> Result<Vec<OutputFile>, serde_json::Error> {
     let book = context.book;
     let site = Site::new(book);
     let tags = toc_tags(book);
     let empty = PageHistory::default();
     // Rendering and sanitizing pages is the costly part: pages go side by side (order is kept).
-    let mut items: Vec<Item> = book
+    let mut items: Vec<Written> = book
         .pages
         .par_iter()
-        .filter(|page| !page.front_matter.hidden)
-        .map(|page| {
+        .enumerate()
+        .filter(|(_, page)| !page.front_matter.hidden)
+        .map(|(index, page)| {
+            let key = keys.get(index).copied().flatten();
             let history = context
                 .history
                 .and_then(|h| h.pages.get(&page.path))
                 .unwrap_or(&empty);
             item(
+                context.cache,
+                key,
                 page,
                 history,
                 &site,
@@ -90,7 +107,7 @@ pub fn feed_files(context: &ExportContext<'_>) -> Result<Vec<OutputFile>, serde_
                 &book.meta.language,
             )
         })
-        .collect();
+        .collect::<Result<_, serde_json::Error>>()?;
     let description = context.settings.subtitle.as_deref().or_else(|| {
         book.pages
             .first()
@@ -101,13 +118,13 @@ pub fn feed_files(context: &ExportContext<'_>) -> Result<Vec<OutputFile>, serde_
         .flatten()
         .map(|name| Author { name: name.clone() })
         .collect();
-    let chunks: Vec<Vec<Item>> = match context.settings.feed.items_per_file.filter(|&n| n > 0) {
+    let chunks: Vec<&[Written]> = match context.settings.feed.items_per_file.filter(|&n| n > 0) {
         Some(size) => {
             // Newest-modified first, reading order among equals (the sort is stable).
             items.sort_by_key(|item| std::cmp::Reverse(item.modified_time));
-            items.chunks(size).map(<[Item]>::to_vec).collect()
+            items.chunks(size).collect()
         }
-        None => vec![items],
+        None => vec![&items[..]],
     };
     let count = chunks.len().max(1);
     let mut files = Vec::with_capacity(count);
@@ -128,13 +145,78 @@ pub fn feed_files(context: &ExportContext<'_>) -> Result<Vec<OutputFile>, serde_
                 .flatten(),
             language: &book.meta.language,
             authors: authors.clone(),
-            items,
+            items: Vec::new(),
         };
-        let mut bytes = serde_json::to_vec_pretty(&feed)?;
+        let mut bytes = feed_json(feed, items)?;
         bytes.push(b'\n');
         files.push(OutputFile { name, bytes });
     }
     Ok(files)
+}
+
+/// Where `marker` ends in `bytes`, when it is there exactly once.
+pub(crate) fn only_place(bytes: &[u8], marker: &[u8]) -> Option<usize> {
+    let mut places = bytes
+        .windows(marker.len())
+        .enumerate()
+        .filter(|(_, window)| *window == marker)
+        .map(|(start, _)| start + marker.len());
+    let first = places.next()?;
+    places.next().is_none().then_some(first)
+}
+
+/// The indentation of an item in the feed: inside the top object and the `items` array.
+const ITEM_INDENT: &[u8] = b"    ";
+
+/// An item as the feed holds it.
+#[derive(Debug, Clone)]
+struct Written {
+    /// Sort key for split feeds.
+    modified_time: i64,
+    /// Its JSON in the feed, see [`item_json`].
+    json: Arc<[u8]>,
+}
+
+/// An item's JSON as the pretty-printed feed holds it: its own pretty JSON indented two levels
+/// (JSON strings hold no raw newline, so every newline starts a line of the item).
+fn item_json(item: &Item<'_>) -> Result<Vec<u8>, serde_json::Error> {
+    let alone = serde_json::to_vec_pretty(item)?;
+    let mut json = Vec::with_capacity(alone.len() + alone.len() / 16);
+    for &byte in &alone {
+        json.push(byte);
+        if byte == b'\n' {
+            json.extend_from_slice(ITEM_INDENT);
+        }
+    }
+    Ok(json)
+}
+
+/// The pretty-printed feed (`feed` has no items): its `"items": []` filled with the items' JSON
+/// as `serde_json::to_vec_pretty` would write them.
+fn feed_json(feed: Feed<'_>, items: &[Written]) -> Result<Vec<u8>, serde_json::Error> {
+    let shell = serde_json::to_vec_pretty(&feed)?;
+    if items.is_empty() {
+        return Ok(shell);
+    }
+    // The key is written once, at the top level: in strings, quotes are escaped.
+    let Some(end) = only_place(&shell, b"\"items\": []") else {
+        return Err(serde::ser::Error::custom(
+            "the feed has no single place for its items",
+        ));
+    };
+    // Just before the `]`.
+    let end = end - 1;
+    let size = shell.len() + items.iter().map(|item| item.json.len() + 8).sum::<usize>();
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(&shell[..end]);
+    for (index, item) in items.iter().enumerate() {
+        out.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+        out.extend_from_slice(ITEM_INDENT);
+        out.extend_from_slice(&item.json);
+    }
+    out.extend_from_slice(b"\n  ");
+    out.extend_from_slice(&shell[end..]);
+    Ok(out)
 }
 
 fn feed_name(index: usize) -> String {
@@ -145,28 +227,30 @@ fn feed_name(index: usize) -> String {
     }
 }
 
+/// A page's item in the feed. With a cache, its JSON is kept under a digest of its fields and of
+/// its content's identity (the page, and what its links answered), so that a warm build neither
+/// renders, sanitizes nor writes an unchanged page.
 fn item(
+    cache: Option<&dyn Cache>,
+    page_key: Option<u128>,
     page: &Page,
     history: &PageHistory,
     site: &Site<'_>,
     tags: Vec<String>,
     language: &str,
-) -> Item {
+) -> Result<Written, serde_json::Error> {
     let url = site.page_url(&page.path, None);
-    let options = Options::default();
-    let html = render_page(page, site, &options);
-    let content_html = sanitize(&html);
     let created = history.created();
     let modified = history.modified();
-    Item {
+    let mut item = Item {
         id: url
             .clone()
             .unwrap_or_else(|| format!("page:{}", page_slug(&page.path))),
         url,
         title: page.title.clone(),
         summary: page.front_matter.description.clone(),
-        content_html,
-        content_text: page.plain_text(),
+        content_html: "",
+        content_text: "",
         tags,
         language: language.to_owned(),
         date_published: created.and_then(|v| rfc3339(v.time, v.offset_minutes)),
@@ -179,7 +263,146 @@ fn item(
             })
             .collect(),
         modified_time: modified.map_or(0, |v| v.time),
+    };
+    let content = content(cache, page_key, page, site);
+    // The item without its content, and the content's identity.
+    let key = match (cache, content.identity) {
+        (Some(_), Some(identity)) => Some(
+            Digest::new(ITEM_KIND)
+                .str(CACHE_FORMAT)
+                .value(&item)
+                .bytes(&identity.to_le_bytes())
+                .key(),
+        ),
+        _ => None,
+    };
+    if let (Some(cache), Some(key)) = (cache, key) {
+        if let Some(json) = cache.get(ITEM_KIND, key) {
+            return Ok(Written {
+                modified_time: item.modified_time,
+                json,
+            });
+        }
     }
+    let (html, text) = content.texts().ok_or_else(|| {
+        serde::ser::Error::custom(format!("the kept content of {} is damaged", page.path))
+    })?;
+    item.content_html = html;
+    item.content_text = text;
+    let json = item_json(&item)?;
+    if let (Some(cache), Some(key)) = (cache, key) {
+        cache.put(ITEM_KIND, key, json.clone());
+    }
+    Ok(Written {
+        modified_time: item.modified_time,
+        json: json.into(),
+    })
+}
+
+/// A page's `content_html` and `content_text`, fresh or kept.
+struct Content {
+    /// Digest of the page, the renderer's options and every question its links were asked
+    /// with the answer: the same identity, the same content. With a cache only.
+    identity: Option<u128>,
+    texts: Texts,
+}
+
+enum Texts {
+    Fresh(String, String),
+    /// A cached value and where the two texts are in it.
+    Kept(Arc<[u8]>, Range<usize>, Range<usize>),
+}
+
+impl Content {
+    fn texts(&self) -> Option<(&str, &str)> {
+        match &self.texts {
+            Texts::Fresh(html, text) => Some((html, text)),
+            Texts::Kept(bytes, html, text) => Some((
+                std::str::from_utf8(bytes.get(html.clone())?).ok()?,
+                std::str::from_utf8(bytes.get(text.clone())?).ok()?,
+            )),
+        }
+    }
+}
+
+/// A page's content; from the cache when an earlier build made it from the same page and its
+/// links answer the same questions the same way now (the renderer reads nothing else).
+fn content(
+    cache: Option<&dyn Cache>,
+    page_key: Option<u128>,
+    page: &Page,
+    site: &Site<'_>,
+) -> Content {
+    let options = Options::default();
+    let key = page_key.map(|page_key| {
+        Digest::new(CONTENT_KIND)
+            .str(CACHE_FORMAT)
+            .str(&format!("{options:?}"))
+            .bytes(&page_key.to_le_bytes())
+            .key()
+    });
+    let identity = |key: u128, calls: &[u8]| {
+        Digest::new(CONTENT_KIND)
+            .bytes(&key.to_le_bytes())
+            .bytes(calls)
+            .key()
+    };
+    if let (Some(cache), Some(key)) = (cache, key) {
+        if let Some(bytes) = cache.get(CONTENT_KIND, key) {
+            if let Some((calls, html, text)) = decode_content(&bytes, site) {
+                return Content {
+                    identity: bytes.get(calls).map(|calls| identity(key, calls)),
+                    texts: Texts::Kept(bytes, html, text),
+                };
+            }
+        }
+    }
+    let recorder = Recorder::new(site);
+    let html = render_page(page, &recorder, &options);
+    let html = sanitize(&html);
+    let text = page.plain_text();
+    let identity = match (cache, key) {
+        (Some(cache), Some(key)) => {
+            let mut encoder = Encoder::default();
+            encoder.calls(&recorder.into_calls());
+            let calls = encoder.0;
+            let mut value = Vec::with_capacity(calls.len() + html.len() + text.len() + 24);
+            for part in [&calls[..], html.as_bytes(), text.as_bytes()] {
+                value.extend_from_slice(&(part.len() as u64).to_le_bytes());
+                value.extend_from_slice(part);
+            }
+            cache.put(CONTENT_KIND, key, value);
+            Some(identity(key, &calls))
+        }
+        _ => None,
+    };
+    Content {
+        identity,
+        texts: Texts::Fresh(html, text),
+    }
+}
+
+/// Where the questions, the HTML and the text are in a kept content, when every question gets
+/// the same answer from `links` now.
+fn decode_content(
+    bytes: &[u8],
+    links: &dyn Links,
+) -> Option<(Range<usize>, Range<usize>, Range<usize>)> {
+    let mut decoder = Decoder(bytes);
+    let mut next = || {
+        let start = bytes.len() - decoder.0.len() + 8;
+        let part = decoder.bytes()?;
+        Some(start..start + part.len())
+    };
+    let (calls, html, text) = (next()?, next()?, next()?);
+    if !decoder.is_empty() {
+        return None;
+    }
+    let mut questions = Decoder(bytes.get(calls.clone())?);
+    let questions_ok = questions
+        .calls()
+        .is_some_and(|calls| trace::replay(&calls, links));
+    (questions_ok && questions.is_empty()).then_some((calls, html, text))
 }
 
 /// The last guard before another site embeds this HTML: no script, handler or `javascript:` URL.
@@ -311,6 +534,74 @@ mod tests {
             Some("2023-11-14T23:13:20+01:00")
         );
         assert_eq!(rfc3339(0, 0).as_deref(), Some("1970-01-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn a_feed_with_its_items_put_in_place_is_what_serde_json_writes() {
+        let texts = [
+            (
+                "<p>Un « essai » \"cité\"</p>\n<ul>\n<li>a</li>\n</ul>",
+                "Un essai\n\nligne",
+            ),
+            ("", ""),
+            ("<p>\u{1F600} \\ fin</p>", "\t"),
+        ];
+        let items: Vec<(Item<'_>, Written)> = texts
+            .iter()
+            .enumerate()
+            .map(|(index, (html, text))| {
+                let item = Item {
+                    id: format!("page:{index}"),
+                    url: (index == 1).then(|| "https://ex.org/a".to_owned()),
+                    title: format!("Page {index}"),
+                    summary: None,
+                    content_html: html,
+                    content_text: text,
+                    tags: vec!["Tag".to_owned(); index],
+                    language: "fr".to_owned(),
+                    date_published: None,
+                    date_modified: Some("2024-03-01T10:00:00+01:00".to_owned()),
+                    authors: vec![Author {
+                        name: "Ada".to_owned(),
+                    }],
+                    modified_time: 0,
+                };
+                let json = item_json(&item).unwrap().into();
+                (
+                    item,
+                    Written {
+                        modified_time: 0,
+                        json,
+                    },
+                )
+            })
+            .collect();
+        let feed = |items: Vec<Item<'static>>| Feed {
+            version: VERSION,
+            title: "Livret \"test\"\n",
+            home_page_url: Some("https://livret.example.org/".to_owned()),
+            feed_url: None,
+            description: Some("Les \"items\": [] ici"),
+            next_url: None,
+            language: "fr",
+            authors: vec![Author {
+                name: "Ada".to_owned(),
+            }],
+            items,
+        };
+        for count in 0..=items.len() {
+            let whole = feed(
+                items[..count]
+                    .iter()
+                    .map(|(item, _)| item.clone())
+                    .collect(),
+            );
+            let written: Vec<Written> = items[..count].iter().map(|(_, w)| w.clone()).collect();
+            assert_eq!(
+                String::from_utf8(feed_json(feed(Vec::new()), &written).unwrap()).unwrap(),
+                String::from_utf8(serde_json::to_vec_pretty(&whole).unwrap()).unwrap()
+            );
+        }
     }
 
     #[test]

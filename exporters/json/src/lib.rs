@@ -1,13 +1,19 @@
 //! livret's JSON exporter: `book.json` (the whole document model, with its JSON Schema) and
 //! `feed.json` (a JSON Feed 1.1 of the published pages) for other sites to consume.
 
+mod digest;
 mod feed;
+mod trace;
 
+use digest::Digest;
 use livret_model::{
-    Book, Diagnostic, ExportContext, ExportError, Exporter, Needs, OutputFile, Severity,
+    Book, Cache, Diagnostic, ExportContext, ExportError, Exporter, Needs, OutputFile, Page,
+    Severity,
 };
+use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Version of `book.json`'s shape; bumped on every incompatible change.
 pub const FORMAT_VERSION: u32 = 1;
@@ -67,20 +73,27 @@ impl Exporter for JsonExporter {
         Needs::history()
     }
 
+    /// With a cache in the context, a page's JSON, its feed content (while its links answer the
+    /// same) and its feed item are kept across builds by content; the bytes are the same as
+    /// without a cache.
     fn export(&self, context: &ExportContext<'_>) -> Result<Vec<OutputFile>, ExportError> {
         let fail = |error: serde_json::Error| ExportError {
             exporter: "json".to_owned(),
             message: error.to_string(),
         };
-        let document = BookDocument {
-            format_version: FORMAT_VERSION,
-            diagnostics_summary: DiagnosticsSummary::of(&context.book.diagnostics),
-            book: context.book,
-        };
+        // Every page's JSON (and digest, with a cache), side by side.
+        let pages: Vec<(Option<u128>, Arc<[u8]>)> = context
+            .book
+            .pages
+            .par_iter()
+            .map(|page| page_json(context.cache, page))
+            .collect::<Result<_, _>>()
+            .map_err(fail)?;
+        let keys: Vec<Option<u128>> = pages.iter().map(|(key, _)| *key).collect();
         // book.json is for programs: compact. Written while the feed is built.
         let (book, feed) = rayon::join(
-            || serde_json::to_vec(&document),
-            || feed::feed_files(context),
+            || book_json(context.book, &pages),
+            || feed::feed_files(context, &keys),
         );
         let mut book = book.map_err(fail)?;
         book.push(b'\n');
@@ -92,6 +105,82 @@ impl Exporter for JsonExporter {
         Ok(files)
     }
 }
+
+/// Cache kinds: a page's JSON in book.json; its feed content; a feed item's JSON.
+const PAGE_KIND: &str = "json-page";
+/// Bumped whenever what the kinds of this crate hold changes shape.
+const CACHE_FORMAT: &str = "livret-export-json cache 1";
+
+/// A page's JSON, from the cache when an earlier build wrote the same page; and its digest
+/// when there is a cache.
+fn page_json(
+    cache: Option<&dyn Cache>,
+    page: &Page,
+) -> Result<(Option<u128>, Arc<[u8]>), serde_json::Error> {
+    let Some(cache) = cache else {
+        return Ok((None, serde_json::to_vec(page)?.into()));
+    };
+    let key = Digest::new(PAGE_KIND).str(CACHE_FORMAT).value(page).key();
+    if let Some(json) = cache.get(PAGE_KIND, key) {
+        return Ok((Some(key), json));
+    }
+    let json = serde_json::to_vec(page)?;
+    cache.put(PAGE_KIND, key, json.clone());
+    Ok((Some(key), json.into()))
+}
+
+/// `book.json` (without its final newline) with the pages' JSON put in place: the document is
+/// written with no pages, and its `"pages":[]` filled; compact JSON writes an array's elements
+/// the same wherever it is.
+fn book_json(
+    book: &Book,
+    pages: &[(Option<u128>, Arc<[u8]>)],
+) -> Result<Vec<u8>, serde_json::Error> {
+    let Book {
+        meta,
+        toc,
+        pages: _,
+        orphans,
+        assets,
+        redirects,
+        diagnostics,
+    } = book;
+    let without_pages = Book {
+        meta: meta.clone(),
+        toc: toc.clone(),
+        pages: Vec::new(),
+        orphans: orphans.clone(),
+        assets: assets.clone(),
+        redirects: redirects.clone(),
+        diagnostics: diagnostics.clone(),
+    };
+    let document = |book| BookDocument {
+        format_version: FORMAT_VERSION,
+        diagnostics_summary: DiagnosticsSummary::of(diagnostics),
+        book,
+    };
+    let shell = serde_json::to_vec(&document(&without_pages))?;
+    let Some(end) = feed::only_place(&shell, b"\"pages\":[]") else {
+        // Never seen; the plain way is right too.
+        return serde_json::to_vec(&document(book));
+    };
+    // Just before the `]`.
+    let end = end - 1;
+    let size = shell.len() + pages.iter().map(|(_, json)| json.len() + 1).sum::<usize>();
+    let mut out = Vec::with_capacity(size);
+    out.extend_from_slice(&shell[..end]);
+    for (index, (_, json)) in pages.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(json);
+    }
+    out.extend_from_slice(&shell[end..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests_book;
 
 #[cfg(test)]
 mod tests {
@@ -110,5 +199,26 @@ mod tests {
             return;
         }
         assert!(generated == COMMITTED_SCHEMA, "book.schema.json is stale: run `LIVRET_WRITE_SCHEMA=1 cargo test -p livret-export-json`");
+    }
+
+    #[test]
+    fn book_json_with_its_pages_put_in_place_is_the_whole_serialisation() {
+        let book = tests_book::book();
+        let document = BookDocument {
+            format_version: FORMAT_VERSION,
+            diagnostics_summary: DiagnosticsSummary::of(&book.diagnostics),
+            book: &book,
+        };
+        let pages: Vec<_> = book
+            .pages
+            .iter()
+            .map(|page| page_json(None, page).unwrap())
+            .collect();
+        assert!(book.pages.len() > 1);
+        let spliced = book_json(&book, &pages).unwrap();
+        assert_eq!(
+            String::from_utf8(spliced).unwrap(),
+            serde_json::to_string(&document).unwrap()
+        );
     }
 }
