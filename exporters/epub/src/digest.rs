@@ -114,6 +114,8 @@ const TAG_NEWTYPE: u8 = 14;
 const TAG_END: u8 = 15;
 const TAG_ERROR: u8 = 16;
 const TAG_SKIPPED: u8 = 17;
+/// Integers up to i128 are `TAG_INT`; a u128 does not fit.
+const TAG_U128: u8 = 18;
 
 #[derive(Debug)]
 pub(crate) struct Error(String);
@@ -191,8 +193,7 @@ impl ser::Serializer for &mut Digest {
         self.int(v.into())
     }
     fn serialize_u128(self, v: u128) -> Done {
-        self.tag(TAG_INT);
-        self.raw(&[0xFF]);
+        self.tag(TAG_U128);
         self.raw(&v.to_le_bytes());
         Ok(())
     }
