@@ -3,6 +3,11 @@
 //! Each route runs three times as its own process; the table shows the best time and the peak
 //! resident memory of each route's processes (WeasyPrint included, as pandoc's child).
 //!
+//! Then the second build after one page changed: a clone of the handbook with one more commit
+//! that edits one page, built with the cache the first build left (`--cache-dir`), against the
+//! first build from scratch (`--no-cache`); and the same for the PDF exporter alone, in this
+//! process (the book loaded once; one page edited in the model).
+//!
 //! `cargo bench -p livret-export-pdf --bench pdf` (builds the release `livret` first). Set
 //! `LIVRET_BENCH_PAGES` for another size, `LIVRET_BENCH_SKIP_PANDOC=1` to time livret alone.
 
@@ -181,6 +186,7 @@ fn bench() -> Result<(), String> {
         "--repo".into(),
         handbook.display().to_string(),
         "-q".into(),
+        "--no-cache".into(),
     ];
     eprintln!("timing livret ({} pages)…", inputs.len());
     let (livret_time, livret_memory) = best_of(&livret_command)?;
@@ -192,6 +198,49 @@ fn bench() -> Result<(), String> {
         livret_memory,
         livret_pages,
     )];
+
+    // The second build after one page changed, with the cache of the first.
+    let (edited, revision) = edited_clone(&handbook, &target)?;
+    let cache = target.join("cache");
+    let first_cache = target.join("cache-first");
+    let _ = std::fs::remove_dir_all(&first_cache);
+    let mut first = livret_command.clone();
+    first.pop();
+    first.extend(["--cache-dir".into(), first_cache.display().to_string()]);
+    run(Command::new(&first[0]).args(&first[1..]))?;
+    let mut second: Vec<String> = vec![
+        "sh".into(),
+        "-c".into(),
+        "rm -rf \"$1\" && cp -r \"$2\" \"$1\" && shift 2 && exec \"$@\"".into(),
+        "sh".into(),
+        cache.display().to_string(),
+        first_cache.display().to_string(),
+    ];
+    second.extend([
+        livret.display().to_string(),
+        "build".into(),
+        "--format".into(),
+        "pdf".into(),
+        "--out".into(),
+        out.display().to_string(),
+        "--repo".into(),
+        edited.display().to_string(),
+        "--rev".into(),
+        revision,
+        "-q".into(),
+        "--cache-dir".into(),
+        cache.display().to_string(),
+    ]);
+    eprintln!("timing the second build after one page changed…");
+    let (warm_time, warm_memory) = best_of(&second)?;
+    let warm_pages = pdf_pages(&out.join("book.pdf"));
+    rows.push((
+        "second build, one page changed".to_owned(),
+        warm_time,
+        warm_memory,
+        warm_pages,
+    ));
+    let in_process = exporter_alone(&loaded, &handbook)?;
     let skip_pandoc = std::env::var_os("LIVRET_BENCH_SKIP_PANDOC").is_some();
     if !skip_pandoc {
         let pandoc_pdf = out.join("pandoc.pdf");
@@ -230,7 +279,21 @@ fn bench() -> Result<(), String> {
     for (name, time, memory, pages) in &rows {
         println!("{name:<34} {time:>12.3} {memory:>16.1} {pages:>10}");
     }
-    if let Some((_, pandoc_time, _, _)) = rows.get(1) {
+    println!();
+    println!(
+        "second build after one page changed (warm cache): {warm_time:.3} s, {:.0}% of the first build ({livret_time:.3} s)",
+        warm_time / livret_time * 100.0
+    );
+    let (cold, warm) = in_process;
+    println!(
+        "PDF exporter alone, second export after one page changed (warm cache): {warm:.3} s, {:.0}% of the cold export ({cold:.3} s)",
+        warm / cold * 100.0
+    );
+    let ratio = warm / cold;
+    if ratio >= 0.25 {
+        return Err("the warm export takes more than 25% of the cold one".to_owned());
+    }
+    if let Some((_, pandoc_time, _, _)) = rows.get(2) {
         let speedup = pandoc_time / livret_time;
         println!();
         println!(
@@ -243,4 +306,97 @@ fn bench() -> Result<(), String> {
         return Err("livret peaks above 250 MiB".to_owned());
     }
     Ok(())
+}
+
+/// A clone of `handbook` with one more commit that adds a sentence to one page; its id.
+fn edited_clone(handbook: &Path, target: &Path) -> Result<(PathBuf, String), String> {
+    let edited = target.join("handbook-edited");
+    let _ = std::fs::remove_dir_all(&edited);
+    run(Command::new("git")
+        .args(["clone", "-q"])
+        .arg(handbook)
+        .arg(&edited))?;
+    let files = run(Command::new("git")
+        .arg("-C")
+        .arg(&edited)
+        .args(["ls-files", "*.md"]))?;
+    let page = files
+        .lines()
+        .filter(|f| !f.ends_with("SUMMARY.md") && !f.ends_with("README.md"))
+        .nth(40)
+        .ok_or("the handbook has too few pages")?
+        .to_owned();
+    let path = edited.join(&page);
+    let mut text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    text.push_str("\nUne phrase ajoutée à cette page pour la seconde construction.\n");
+    std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    run(Command::new("git")
+        .arg("-C")
+        .arg(&edited)
+        .args([
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.org",
+            "commit",
+            "-q",
+            "-am",
+        ])
+        .arg(format!("Edit {page}")))?;
+    let revision = run(Command::new("git")
+        .arg("-C")
+        .arg(&edited)
+        .args(["rev-parse", "HEAD"]))?;
+    Ok((edited, revision.trim().to_owned()))
+}
+
+/// Best times of the PDF exporter alone: from scratch, and again after one page changed with
+/// the cache of the first export (a fresh copy of it each run, as a new build would read it).
+fn exporter_alone(loaded: &livret_core::Loaded, handbook: &Path) -> Result<(f64, f64), String> {
+    use livret_model::{Block, ExportContext, Inline, MemoryCache};
+    let options = livret_core::LoadOptions {
+        repository: handbook.to_path_buf(),
+        revision: "HEAD".to_owned(),
+        root: None,
+    };
+    let (assets, _) = livret_core::read_assets(&options, &loaded.book, &loaded.settings)
+        .map_err(|e| e.to_string())?;
+    let book = &loaded.book;
+    let settings = &loaded.settings;
+    let exporter = livret_export_pdf::PdfExporter;
+    let render = |book: &livret_model::Book, cache: Option<&MemoryCache>| {
+        let mut context = ExportContext::new(book, settings).with_assets(&assets);
+        if let Some(cache) = cache {
+            context = context.with_cache(cache);
+        }
+        let start = Instant::now();
+        let bytes = exporter.render(&context).map_err(|e| e.message)?.0;
+        Ok::<_, String>((start.elapsed().as_secs_f64(), bytes))
+    };
+    let mut changed = book.clone();
+    let index = 40.min(changed.pages.len() - 1);
+    changed.pages[index].intro.push(Block::Paragraph {
+        content: vec![Inline::Text {
+            text: "Une phrase ajoutée à cette page pour la seconde construction.".to_owned(),
+        }],
+    });
+    eprintln!("timing the PDF exporter alone…");
+    let first = MemoryCache::new(1);
+    render(book, Some(&first))?;
+    let saved = first.to_bytes();
+    let (mut cold, mut warm) = (f64::MAX, f64::MAX);
+    let mut outputs = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let (time, bytes) = render(&changed, None)?;
+        cold = cold.min(time);
+        outputs.0 = bytes;
+        let cache = MemoryCache::from_bytes(1, &saved);
+        let (time, bytes) = render(&changed, Some(&cache))?;
+        warm = warm.min(time);
+        outputs.1 = bytes;
+    }
+    if outputs.0 != outputs.1 {
+        return Err("the warm export differs from the cold one".to_owned());
+    }
+    Ok((cold, warm))
 }

@@ -78,9 +78,38 @@ pub(crate) fn stored_stream(bytes: &[u8]) -> Option<Stream> {
     Some(stream)
 }
 
+thread_local! {
+    /// One compressor per thread, reset for each stream: a new one costs hundreds of kilobytes,
+    /// and making one per stream leaves the memory of the threads that compress fragmented.
+    static COMPRESSOR: std::cell::RefCell<flate2::Compress> =
+        std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(5), true));
+}
+
+/// `input` compressed as a zlib stream at level 5.
+fn zlib(input: &[u8]) -> Option<Vec<u8>> {
+    COMPRESSOR.with(|compressor| {
+        let mut compressor = compressor.try_borrow_mut().ok()?;
+        compressor.reset();
+        let mut output = Vec::with_capacity(input.len() / 3 + 64);
+        loop {
+            let consumed = usize::try_from(compressor.total_in()).ok()?;
+            let status = compressor
+                .compress_vec(
+                    input.get(consumed..)?,
+                    &mut output,
+                    flate2::FlushCompress::Finish,
+                )
+                .ok()?;
+            if status == flate2::Status::StreamEnd {
+                return Some(output);
+            }
+            output.reserve(output.capacity().max(64));
+        }
+    })
+}
+
 /// Compresses a stream's content at a fast level when that saves more than the filter costs.
 fn deflate(stream: &mut Stream, cache: Option<&dyn Cache>) {
-    use std::io::Write;
     let key = cache.map(|_| {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(b"pdf-deflate 5 ");
@@ -94,14 +123,7 @@ fn deflate(stream: &mut Stream, cache: Option<&dyn Cache>) {
     let compressed = match cached {
         Some(bytes) => bytes.to_vec(),
         None => {
-            let mut encoder = flate2::write::ZlibEncoder::new(
-                Vec::with_capacity(stream.content.len() / 3),
-                flate2::Compression::new(5),
-            );
-            if encoder.write_all(&stream.content).is_err() {
-                return;
-            }
-            let Ok(compressed) = encoder.finish() else {
+            let Some(compressed) = zlib(&stream.content) else {
                 return;
             };
             if let (Some(cache), Some(key)) = (cache, key) {

@@ -126,7 +126,19 @@ impl Timer {
 
     fn lap(&mut self, stage: &str) {
         if self.enabled {
-            eprintln!("pdf: {stage}: {:.3} s", self.start.elapsed().as_secs_f64());
+            // The resident memory, where the system says it (Linux).
+            let rss = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|status| {
+                    status
+                        .lines()
+                        .find_map(|line| line.strip_prefix("VmRSS:").map(|v| v.trim().to_owned()))
+                })
+                .unwrap_or_default();
+            eprintln!(
+                "pdf: {stage}: {:.3} s (resident: {rss})",
+                self.start.elapsed().as_secs_f64()
+            );
             self.start = std::time::Instant::now();
         }
     }
