@@ -26,6 +26,12 @@ lint:
 peers:
     .ci/install-peers
 
-# Benchmarks on the generated 400-page handbook with 2,000 commits; each prints a table.
+# The benchmark suite: whole builds on generated handbooks of 100, 400 and 1,600 pages (5 commits
+# per page), a second build after a one-page change, floors (git cat-file, git log) and peers
+# (pandoc, pandoc + WeasyPrint), in one table.
 bench: peers
+    cargo bench -p livret-cli --bench suite
+
+# Every benchmark, including each stage's own (load, feed, EPUB, PDF, history).
+bench-all: peers
     cargo bench --workspace

@@ -26,7 +26,7 @@ pub fn write(cache: &MemoryCache, file: &Path) -> Result<(), String> {
         name,
         bytes: cache.to_bytes(),
     };
-    crate::output::write_atomically(dir, &output)
+    crate::output::write_replacing(dir, &output, false)
         .map(|_| ())
         .map_err(|error| {
             format!(

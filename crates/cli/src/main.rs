@@ -234,7 +234,9 @@ fn build(
         (false, Some(dir)) => Some(dir.join(cache::FILE_NAME)),
         (false, None) => Some(out.join(cache::DEFAULT_DIR).join(cache::FILE_NAME)),
     };
-    let cache = cache_file.as_deref().map(cache::read);
+    let cache = cache_file
+        .as_deref()
+        .map(|file| progress.stage("reading the cache", || cache::read(file)));
     // Drawn when the walk starts, below the stages before it.
     let walk_line = std::cell::OnceCell::new();
     let count_commits = |walked: usize| {
@@ -307,19 +309,6 @@ fn build(
         }
     });
     drop(lines);
-    if let (Some(cache), Some(file)) = (&cache, &cache_file) {
-        // A cache that cannot be written costs the next build time, nothing else.
-        if let Err(message) = cache::write(cache, file) {
-            eprintln!("{}", report::warning_line(&message));
-        }
-        if verbosity == report::Verbosity::Verbose {
-            let (hits, misses) = cache.hits_and_misses();
-            eprintln!(
-                "cache: {hits} results reused, {misses} computed ({})",
-                file.display()
-            );
-        }
-    }
     let mut diagnostics = loaded.book.diagnostics.clone();
     for outcome in &outcomes {
         if let Ok((_, found)) = &outcome.result {
@@ -359,6 +348,22 @@ fn build(
                 );
             }
         }
+    }
+    if let (Some(cache), Some(file)) = (&cache, &cache_file) {
+        // A cache that cannot be written costs the next build time, nothing else.
+        if let Err(message) = progress.stage("saving the cache", || cache::write(cache, file)) {
+            eprintln!("{}", report::warning_line(&message));
+        }
+        if verbosity == report::Verbosity::Verbose {
+            let (hits, misses) = cache.hits_and_misses();
+            eprintln!(
+                "cache: {hits} results reused, {misses} computed ({})",
+                file.display()
+            );
+        }
+    }
+    if verbosity == report::Verbosity::Verbose {
+        eprintln!("took: {}", progress.summary());
     }
     Ok(if failed { EXIT_PROBLEMS } else { 0 })
 }

@@ -3,18 +3,39 @@
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// What each finished line took, in the order they finished.
+type Timings = Arc<Mutex<Vec<(String, Duration)>>>;
 
 #[derive(Debug)]
 pub struct Progress {
     bars: Option<MultiProgress>,
+    timings: Timings,
 }
 
 impl Progress {
     pub fn new(enabled: bool) -> Self {
         let bars = (enabled && std::io::stderr().is_terminal())
             .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
-        Progress { bars }
+        Progress {
+            bars,
+            timings: Timings::default(),
+        }
+    }
+
+    /// `reading the book 0.08 s, pdf 0.52 s, …`: every finished line and its time.
+    pub fn summary(&self) -> String {
+        let timings = match self.timings.lock() {
+            Ok(timings) => timings.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        timings
+            .iter()
+            .map(|(name, elapsed)| format!("{name} {:.2} s", elapsed.as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// A spinning line for one piece of work; `None` when nothing is drawn.
@@ -30,6 +51,7 @@ impl Progress {
             bar,
             message: message.to_owned(),
             start: Instant::now(),
+            timings: self.timings.clone(),
         }
     }
 
@@ -48,6 +70,7 @@ pub struct Line {
     bar: Option<ProgressBar>,
     message: String,
     start: Instant,
+    timings: Timings,
 }
 
 impl Line {
@@ -65,6 +88,9 @@ impl Line {
 
     /// Ends the line with ✓ or ✗, the time the work took and a detail.
     pub fn finish(&self, succeeded: bool, elapsed: Duration, detail: &str) {
+        if let Ok(mut timings) = self.timings.lock() {
+            timings.push((self.message.clone(), elapsed));
+        }
         if let Some(bar) = &self.bar {
             let mark = if succeeded { "✓" } else { "✗" };
             bar.set_style(style("{msg}"));
