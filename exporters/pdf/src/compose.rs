@@ -39,13 +39,13 @@ pub(crate) struct Composed {
     pub decorations: Vec<Draw>,
 }
 
-/// The drawings of page `index`; those of its body only when `body`.
+/// The drawings of page `index` but its header and footer ([`decorations`]); those of its
+/// body only when `body`.
 pub(crate) fn compose_page(
     layout: &mut Layout<'_>,
     pages: &[PageLayout],
     index: usize,
     positions: &DestPositions,
-    book_title: &str,
     body: bool,
 ) -> Composed {
     let page = &pages[index];
@@ -61,11 +61,10 @@ pub(crate) fn compose_page(
     }
     let mut draws = Vec::new();
     if !body {
-        let decorations = decorations(layout, pages, index, book_title);
         return Composed {
             body: Vec::new(),
             links,
-            decorations,
+            decorations: Vec::new(),
         };
     }
     // Containers: the extent of their elements on this page, outermost first.
@@ -135,12 +134,12 @@ pub(crate) fn compose_page(
     Composed {
         body: draws,
         links,
-        decorations: decorations(layout, pages, index, book_title),
+        decorations: Vec::new(),
     }
 }
 
 /// The running header and footer of page `index`.
-fn decorations(
+pub(crate) fn decorations(
     layout: &mut Layout<'_>,
     pages: &[PageLayout],
     index: usize,

@@ -427,6 +427,17 @@ impl<'a> Fonts<'a> {
         self.missing += all - drawn;
     }
 
+    /// Stops recording; the glyphs drawn since [`Fonts::start_recording`], with their text.
+    pub(crate) fn glyphs_recorded(&mut self) -> crate::store::Glyphs {
+        self.recording.take().map_or_else(Vec::new, |recording| {
+            recording
+                .used
+                .into_iter()
+                .map(|((font, gid), text)| (font, gid, text))
+                .collect()
+        })
+    }
+
     /// Starts recording what the layout takes from the fonts.
     pub(crate) fn start_recording(&mut self) {
         self.recordings += 1;

@@ -14,6 +14,7 @@
 mod blocks;
 mod breaking;
 mod compose;
+mod digest;
 mod emit;
 mod file;
 mod finish;
@@ -110,6 +111,18 @@ fn repository_path(root: &str, path: &str) -> String {
     }
 }
 
+/// A page composed: its drawings, and what is known of its content from an earlier build.
+struct Composition {
+    draws: compose::Composed,
+    /// The key of its body, the body when it was kept.
+    key: Option<u128>,
+    known: Option<lopdf::Stream>,
+    /// The same for its header and footer, and the glyphs they draw when they were drawn.
+    decorations_key: Option<u128>,
+    known_decorations: Option<lopdf::Stream>,
+    used: store::Glyphs,
+}
+
 /// Prints how long each stage took when `LIVRET_PDF_TIMINGS` is set (for profiling).
 struct Timer {
     start: std::time::Instant,
@@ -171,7 +184,8 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     let positions = compose::dest_positions(&layout, &pages);
     let book_title = layout::display_title(&mut layout.fonts, &book.meta.title);
     let cache = context.cache;
-    // The body of a page whose elements all come from kept layouts may be known already.
+    // The body of a page whose elements all come from kept layouts may be known already, and
+    // its header and footer too.
     let mut composed = Vec::with_capacity(pages.len());
     for index in 0..pages.len() {
         let key = cache.and_then(|_| store::body_key(&layout, &pages[index]));
@@ -181,15 +195,49 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
                 .and_then(|bytes| finish::stored_stream(&bytes)),
             _ => None,
         };
-        let draws = compose::compose_page(
-            &mut layout,
-            &pages,
-            index,
-            &positions,
-            &book_title,
-            known.is_none(),
-        );
-        composed.push((draws, key, known));
+        let mut draws =
+            compose::compose_page(&mut layout, &pages, index, &positions, known.is_none());
+        let chapter = layout.chapters.get(pages[index].chapter as usize);
+        let decorations_key = match (cache, layout.context_digest, chapter) {
+            (Some(_), Some(context), Some(chapter)) if chapter.decorated => Some(
+                store::decorations_key(context, &book_title, &chapter.title, index, pages.len()),
+            ),
+            _ => None,
+        };
+        let known_decorations = match (cache, decorations_key) {
+            (Some(cache), Some(key)) => cache.get("pdf-decorations", key).and_then(|bytes| {
+                let (used, stream) = store::decode_stream(&bytes)?;
+                Some((used, finish::stored_stream(stream)?))
+            }),
+            _ => None,
+        };
+        let mut used = Vec::new();
+        let known_decorations = match known_decorations {
+            Some((glyphs, stream)) => {
+                for (font, gid, text) in &glyphs {
+                    layout.fonts.note_used(*font, *gid, text);
+                }
+                Some(stream)
+            }
+            None => {
+                if decorations_key.is_some() {
+                    layout.fonts.start_recording();
+                }
+                draws.decorations = compose::decorations(&mut layout, &pages, index, &book_title);
+                if decorations_key.is_some() {
+                    used = layout.fonts.glyphs_recorded();
+                }
+                None
+            }
+        };
+        composed.push(Composition {
+            draws,
+            key,
+            known,
+            decorations_key,
+            known_decorations,
+            used,
+        });
     }
     // The elements are drawn: free them before the PDF objects are built.
     layout.elements = Vec::new();
@@ -209,10 +257,12 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     let pages_id = doc.new_object_id();
     let ids: Vec<(u32, u32, Option<u32>)> = composed
         .iter()
-        .map(|(draws, _, _)| {
+        .map(|page| {
+            let has_decorations =
+                page.known_decorations.is_some() || !page.draws.decorations.is_empty();
             let page = doc.new_object_id().0;
             let body = doc.new_object_id().0;
-            let decorations = (!draws.decorations.is_empty()).then(|| doc.new_object_id().0);
+            let decorations = has_decorations.then(|| doc.new_object_id().0);
             (page, body, decorations)
         })
         .collect();
@@ -225,65 +275,82 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
         let written: Vec<Vec<(u32, Vec<u8>)>> = composed
             .into_par_iter()
             .zip(ids)
-            .map(
-                |((draws, key, known), (page_id, body_id, decorations_id))| {
-                    let body = match known {
-                        Some(body) => body,
-                        None => {
-                            let content = emit::content(&draws.body, &faces, height);
-                            match (cache, key) {
-                                (Some(cache), Some(key)) => {
-                                    let body =
-                                        finish::stream(lopdf::Dictionary::new(), content, None);
-                                    cache.put("pdf-body", key, finish::stream_bytes(&body));
-                                    body
-                                }
-                                _ => finish::stream(lopdf::Dictionary::new(), content, cache),
+            .map(|(page, (page_id, body_id, decorations_id))| {
+                let Composition {
+                    draws,
+                    key,
+                    known,
+                    decorations_key,
+                    known_decorations,
+                    used,
+                } = page;
+                let body = match known {
+                    Some(body) => body,
+                    None => {
+                        let content = emit::content(&draws.body, &faces, height);
+                        match (cache, key) {
+                            (Some(cache), Some(key)) => {
+                                let body = finish::stream(lopdf::Dictionary::new(), content, None);
+                                cache.put("pdf-body", key, finish::stream_bytes(&body));
+                                body
                             }
+                            _ => finish::stream(lopdf::Dictionary::new(), content, cache),
+                        }
+                    }
+                };
+                let mut objects = Vec::with_capacity(3);
+                let mut bytes = Vec::with_capacity(body.content.len() + 64);
+                file::stream_object(&mut bytes, &body.dict, &body.content);
+                objects.push((body_id, bytes));
+                let mut contents = lopdf::Object::Reference((body_id, 0));
+                if let Some(decorations_id) = decorations_id {
+                    let stream = match (known_decorations, cache, decorations_key) {
+                        (Some(stream), _, _) => stream,
+                        (None, Some(cache), Some(key)) => {
+                            let content = emit::content(&draws.decorations, &faces, height);
+                            let stream = finish::stream(lopdf::Dictionary::new(), content, None);
+                            let bytes = finish::stream_bytes(&stream);
+                            cache.put("pdf-decorations", key, store::encode_stream(&used, &bytes));
+                            stream
+                        }
+                        (None, _, _) => {
+                            let content = emit::content(&draws.decorations, &faces, height);
+                            finish::stream(lopdf::Dictionary::new(), content, cache)
                         }
                     };
-                    let mut objects = Vec::with_capacity(3);
-                    let mut bytes = Vec::with_capacity(body.content.len() + 64);
-                    file::stream_object(&mut bytes, &body.dict, &body.content);
-                    objects.push((body_id, bytes));
-                    let mut contents = lopdf::Object::Reference((body_id, 0));
-                    if let Some(decorations_id) = decorations_id {
-                        let content = emit::content(&draws.decorations, &faces, height);
-                        let stream = finish::stream(lopdf::Dictionary::new(), content, cache);
-                        let mut bytes = Vec::with_capacity(stream.content.len() + 64);
-                        file::stream_object(&mut bytes, &stream.dict, &stream.content);
-                        objects.push((decorations_id, bytes));
-                        contents = lopdf::Object::Array(vec![
-                            contents,
-                            lopdf::Object::Reference((decorations_id, 0)),
-                        ]);
-                    }
-                    let annotations =
-                        emit::annotations(&draws.links, links, &positions, &page_ids, height);
-                    let mut page = lopdf::Dictionary::from_iter(vec![
-                        ("Type", lopdf::Object::Name(b"Page".to_vec())),
-                        ("Parent", lopdf::Object::Reference(pages_id)),
-                        (
-                            "MediaBox",
-                            lopdf::Object::Array(vec![
-                                lopdf::Object::Integer(0),
-                                lopdf::Object::Integer(0),
-                                lopdf::Object::Real(width),
-                                lopdf::Object::Real(height),
-                            ]),
-                        ),
-                        ("Resources", lopdf::Object::Reference(resources_id)),
-                        ("Contents", contents),
+                    let mut bytes = Vec::with_capacity(stream.content.len() + 64);
+                    file::stream_object(&mut bytes, &stream.dict, &stream.content);
+                    objects.push((decorations_id, bytes));
+                    contents = lopdf::Object::Array(vec![
+                        contents,
+                        lopdf::Object::Reference((decorations_id, 0)),
                     ]);
-                    if !annotations.is_empty() {
-                        page.set("Annots", lopdf::Object::Array(annotations));
-                    }
-                    let mut bytes = Vec::with_capacity(256);
-                    file::dictionary(&mut bytes, &page);
-                    objects.push((page_id, bytes));
-                    objects
-                },
-            )
+                }
+                let annotations =
+                    emit::annotations(&draws.links, links, &positions, &page_ids, height);
+                let mut page = lopdf::Dictionary::from_iter(vec![
+                    ("Type", lopdf::Object::Name(b"Page".to_vec())),
+                    ("Parent", lopdf::Object::Reference(pages_id)),
+                    (
+                        "MediaBox",
+                        lopdf::Object::Array(vec![
+                            lopdf::Object::Integer(0),
+                            lopdf::Object::Integer(0),
+                            lopdf::Object::Real(width),
+                            lopdf::Object::Real(height),
+                        ]),
+                    ),
+                    ("Resources", lopdf::Object::Reference(resources_id)),
+                    ("Contents", contents),
+                ]);
+                if !annotations.is_empty() {
+                    page.set("Annots", lopdf::Object::Array(annotations));
+                }
+                let mut bytes = Vec::with_capacity(256);
+                file::dictionary(&mut bytes, &page);
+                objects.push((page_id, bytes));
+                objects
+            })
             .collect();
         written.into_iter().flatten().collect()
     };

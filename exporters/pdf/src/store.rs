@@ -142,18 +142,52 @@ pub(crate) fn shifted_draws(layout: &Layout<'_>, index: usize, dy: f32) -> Vec<D
     draws
 }
 
-/// Feeds a hasher through `io::Write` (for serde_json).
-struct Digest(xxhash_rust::xxh3::Xxh3);
-
-impl std::io::Write for Digest {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
+/// The key of the running header and footer of page `index` of `count`, in a chapter titled
+/// `title`.
+pub(crate) fn decorations_key(
+    context: u128,
+    book_title: &str,
+    title: &str,
+    index: usize,
+    count: usize,
+) -> u128 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(b"pdf-decorations 1");
+    hasher.update(&context.to_le_bytes());
+    for text in [book_title, title] {
+        hasher.update(&(text.len() as u64).to_le_bytes());
+        hasher.update(text.as_bytes());
     }
+    hasher.update(&(index as u64).to_le_bytes());
+    hasher.update(&(count as u64).to_le_bytes());
+    hasher.digest128()
+}
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+/// Glyphs drawn, with the text each stands for: font, glyph id, text.
+pub(crate) type Glyphs = Vec<(u8, u16, String)>;
+
+/// A kept content stream with the glyphs it draws (and their text): what drawing it again
+/// would have noted in the fonts.
+pub(crate) fn encode_stream(used: &[(u8, u16, String)], stream: &[u8]) -> Vec<u8> {
+    let mut out = Writer(Vec::with_capacity(stream.len() + used.len() * 8 + 8));
+    out.len(used.len());
+    for (font, gid, text) in used {
+        out.u8(*font);
+        out.u16(*gid);
+        out.str(text);
     }
+    out.0.extend_from_slice(stream);
+    out.0
+}
+
+/// The glyphs and the stream of [`encode_stream`].
+pub(crate) fn decode_stream(bytes: &[u8]) -> Option<(Glyphs, &[u8])> {
+    let mut r = Reader(bytes);
+    let count = r.len()?;
+    let used = (0..count)
+        .map(|_| Some((r.u8()?, r.u16()?, r.str()?)))
+        .collect::<Option<_>>()?;
+    Some((used, r.0))
 }
 
 /// A digest of what every page's layout depends on besides the page itself.
@@ -189,14 +223,13 @@ pub(crate) fn context_digest(context: &ExportContext<'_>) -> u128 {
 /// The key of a page's layout at `x`, `width`, inside `depth` boxes, or `None` when the page
 /// cannot be digested.
 fn page_key(context: u128, x: f32, width: f32, depth: usize, page: &Page) -> Option<u128> {
-    let mut digest = Digest(xxhash_rust::xxh3::Xxh3::new());
-    digest.0.update(VERSION);
-    digest.0.update(&context.to_le_bytes());
-    digest.0.update(&x.to_le_bytes());
-    digest.0.update(&width.to_le_bytes());
-    digest.0.update(&(depth as u64).to_le_bytes());
-    serde_json::to_writer(&mut digest, page).ok()?;
-    Some(digest.0.digest128())
+    let mut prefix = Vec::with_capacity(64);
+    prefix.extend_from_slice(VERSION);
+    prefix.extend_from_slice(&context.to_le_bytes());
+    prefix.extend_from_slice(&x.to_le_bytes());
+    prefix.extend_from_slice(&width.to_le_bytes());
+    prefix.extend_from_slice(&(depth as u64).to_le_bytes());
+    crate::digest::digest(&prefix, page)
 }
 
 /// Where the layout stood before a page was laid out.

@@ -119,7 +119,13 @@ fn a_warm_export_after_one_page_changed_is_the_cold_export() {
     let again = Counting::new(Some(&cache));
     assert!(first == export(&book, &settings, &assets, Some(&again)));
     assert_eq!(again.count("pdf-layout", true), pages);
-    for kind in ["pdf-layout", "pdf-body", "pdf-deflate", "pdf-subset"] {
+    for kind in [
+        "pdf-layout",
+        "pdf-body",
+        "pdf-decorations",
+        "pdf-deflate",
+        "pdf-subset",
+    ] {
         assert_eq!(again.count(kind, false), 0, "{kind} missed");
         assert!(again.count(kind, true) > 0, "{kind} not used");
     }
@@ -145,10 +151,13 @@ fn a_warm_export_after_one_page_changed_is_the_cold_export() {
         // Only the edited page is laid out again.
         assert_eq!(warm_cache.count("pdf-layout", true), pages - 1);
         assert_eq!(warm_cache.count("pdf-layout", false), 1);
-        let (hits, misses) = (
-            warm_cache.count("pdf-body", true) + warm_cache.count("pdf-deflate", true),
-            warm_cache.count("pdf-body", false) + warm_cache.count("pdf-deflate", false),
-        );
+        let count = |hit| {
+            ["pdf-body", "pdf-decorations", "pdf-deflate"]
+                .iter()
+                .map(|kind| warm_cache.count(kind, hit))
+                .sum::<usize>()
+        };
+        let (hits, misses) = (count(true), count(false));
         eprintln!("page {index} edited: {hits} streams reused, {misses} made");
         if paragraphs == 1 {
             // The edited page's body and the contents (its text moved); nothing else.
