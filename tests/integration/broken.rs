@@ -64,6 +64,13 @@ fn readable_outputs(out: &Path) -> String {
     for name in ["book.json", "feed.json"] {
         text.push_str(&std::fs::read_to_string(out.join(name)).expect("a JSON output"));
     }
+    text.push_str(&epub_text(out));
+    text
+}
+
+/// Every document of `book.epub`, as text.
+fn epub_text(out: &Path) -> String {
+    let mut text = String::new();
     let epub = Command::new("python3")
         .args(["-c", "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist(): sys.stdout.write(z.read(n).decode('utf-8', 'replace'))"])
         .arg(out.join("book.epub"))
@@ -190,13 +197,10 @@ fn symlinks_pointing_outside_are_never_followed() {
     );
 }
 
-/// SUMMARY's entries go through `summary_target` in crates/core/src/load.rs, which takes any href
-/// holding `://` for an external URL: `javascript://%0Aalert(1)` and `file:///etc/passwd` reach
-/// `book.json` as external targets and the PDF's contents and outline as URI actions. Found by
-/// the fuzzer (crates/core/tests/fuzz_parser.rs); ignored until load.rs applies the same scheme
-/// allow-list as links in pages (`BookIndex::resolve`). Run it with `-- --ignored`.
+/// SUMMARY's external entries pass the scheme allow-list of links in pages: once,
+/// `javascript://%0Aalert(1)` and `file:///etc/passwd` reached `book.json` as external targets and
+/// the PDF's contents and outline as URI actions (found by crates/core/tests/fuzz_parser.rs).
 #[test]
-#[ignore = "known bug: SUMMARY.md external entries are not checked against the scheme allow-list (load.rs)"]
 fn summary_links_with_unsafe_schemes_do_not_reach_the_outputs() {
     let summary = "# Sommaire\n\n* [Accueil](README.md)\n* [Piège](javascript://%0Aalert(1))\n* [Fichier](file:///etc/passwd)\n* [Site](https://example.org/)\n";
     let fixture = Fixture::with(
@@ -215,14 +219,33 @@ fn summary_links_with_unsafe_schemes_do_not_reach_the_outputs() {
     let out = tempfile::tempdir().expect("temporary folder");
     let build = fixture.run(&["build", "--out", out_arg(out.path())]);
     assert_no_panic(&build);
-    let mut everything = readable_outputs(out.path()).into_bytes();
+    // book.json keeps what SUMMARY.md said as a missing entry's reference and in its
+    // diagnostics (data, never a link); the other outputs do not carry it at all.
+    let book: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.path().join("book.json")).expect("book.json"),
+    )
+    .expect("book.json is JSON");
+    let entries = book["book"]["toc"][0]["entries"]
+        .as_array()
+        .expect("TOC entries");
+    let kinds: Vec<&str> = entries
+        .iter()
+        .filter_map(|entry| entry["target"]["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["page", "missing", "missing", "external"],
+        "{entries:?}"
+    );
+    let mut everything = std::fs::read(out.path().join("feed.json")).expect("feed.json");
     everything.extend(std::fs::read(out.path().join("book.pdf")).expect("book.pdf"));
+    everything.extend(epub_text(out.path()).into_bytes());
     for forbidden in ["javascript:", "file:///etc/passwd"] {
         assert!(
             !everything
                 .windows(forbidden.len())
                 .any(|w| w.eq_ignore_ascii_case(forbidden.as_bytes())),
-            "`{forbidden}` from SUMMARY.md reached an output"
+            "`{forbidden}` from SUMMARY.md reached the PDF, the EPUB or the feed"
         );
     }
 }
@@ -460,8 +483,17 @@ fn an_output_folder_that_cannot_be_created_fails_clearly() {
         let run = fixture.run(&["build", "--format", "json,epub", "--out", out_arg(&out)]);
         assert_no_panic(&run);
         assert_eq!(
-            run.code, 1,
-            "an export that cannot be written:\n{}",
+            run.code, 2,
+            "an output folder that cannot be made stops livret before it exports:\n{}",
+            run.stderr
+        );
+        assert_eq!(
+            run.stderr
+                .lines()
+                .filter(|line| line.starts_with("error"))
+                .count(),
+            1,
+            "one message:\n{}",
             run.stderr
         );
         assert!(

@@ -298,6 +298,13 @@ fn build(
     if let Some(cache) = &cache {
         context = context.with_cache(cache);
     }
+    // Found out now rather than after every export has run.
+    std::fs::create_dir_all(out).map_err(|error| {
+        anyhow::anyhow!(
+            "could not write {}: {error}; choose another folder with --out",
+            out.display()
+        )
+    })?;
     let lines: Vec<progress::Line> = chosen.iter().map(|e| progress.line(e.name())).collect();
     let outcomes = livret_core::run_exporters_with(&chosen, &context, &|outcome| {
         if let Some(index) = chosen.iter().position(|e| e.name() == outcome.exporter) {

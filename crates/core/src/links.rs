@@ -47,18 +47,10 @@ impl BookIndex {
         if raw == "broken-reference" || raw.ends_with("/broken-reference") {
             return broken("GitBook lost this link's target (`broken-reference`)");
         }
-        if let Some(scheme) = url_scheme(raw) {
-            return match scheme.to_ascii_lowercase().as_str() {
-                "http" | "https" | "mailto" | "tel" | "ftp" => Target::External {
-                    url: raw.to_owned(),
-                },
-                _ => broken(&format!("`{scheme}:` links are not allowed")),
-            };
-        }
-        if raw.starts_with("//") {
-            return Target::External {
-                url: format!("https:{raw}"),
-            };
+        match external_url(raw) {
+            Some(Ok(url)) => return Target::External { url },
+            Some(Err(reason)) => return broken(&reason),
+            None => {}
         }
         let (path, anchor) = match raw.split_once('#') {
             Some((path, anchor)) => (path, Some(anchor)),
@@ -141,6 +133,18 @@ fn broken(reason: &str) -> Target {
     Target::Broken {
         reason: reason.to_owned(),
     }
+}
+
+/// A link out of the book: its URL when its scheme is one a reader may follow (`//host` becomes
+/// https), why not otherwise (`javascript:`, `file:`, `data:`…); `None` for a path in the book.
+pub(crate) fn external_url(raw: &str) -> Option<Result<String, String>> {
+    if let Some(scheme) = url_scheme(raw) {
+        return Some(match scheme.to_ascii_lowercase().as_str() {
+            "http" | "https" | "mailto" | "tel" | "ftp" => Ok(raw.to_owned()),
+            _ => Err(format!("`{scheme}:` links are not allowed")),
+        });
+    }
+    raw.starts_with("//").then(|| Ok(format!("https:{raw}")))
 }
 
 fn url_scheme(raw: &str) -> Option<&str> {

@@ -2,7 +2,7 @@
 
 use crate::config::{self, GitbookLayout, SETTINGS_FILE};
 use crate::git::{EntryKind, Repository, TreeEntry};
-use crate::links::{join, nfc, slug, BookIndex};
+use crate::links::{external_url, join, nfc, slug, BookIndex};
 use crate::markdown::AnchoredLink;
 use crate::parse::{parse_page, Library, ParsedPage};
 use crate::summary::{parse_summary, reading_order};
@@ -379,10 +379,8 @@ fn summary_target(
     markdown: &HashSet<&str>,
 ) -> Result<TocTarget, String> {
     let href = href.trim();
-    if href.contains("://") || href.starts_with("mailto:") {
-        return Ok(TocTarget::External {
-            url: href.to_owned(),
-        });
+    if let Some(url) = external_url(href) {
+        return url.map(|url| TocTarget::External { url });
     }
     let path = href.split('#').next().unwrap_or(href);
     let decoded = nfc(&percent_encoding::percent_decode_str(path).decode_utf8_lossy());

@@ -597,9 +597,7 @@ fn load_case(
         ("SUMMARY.md", line_count(&summary)),
     ]);
     check_lines(&book.diagnostics, &lines)?;
-    // The pages only: SUMMARY's external entries are not filtered yet (see
-    // `summary_links_with_unsafe_schemes_do_not_reach_the_outputs` in tests/integration/broken.rs).
-    let model = serde_json::to_value(&book.pages)
+    let model = serde_json::to_value(&book)
         .map_err(|e| TestCaseError::fail(format!("the book does not serialize: {e}")))?;
     check_sanitized(&model)
 }

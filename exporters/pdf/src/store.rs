@@ -18,6 +18,10 @@ use std::sync::Arc;
 const KIND: &str = "pdf-layout";
 const VERSION: &[u8] = b"pdf-layout 1";
 
+/// Layouts larger than this are not kept: a page that big (hundreds of PDF pages) is laid out
+/// again rather than making every later build read and write its layout.
+const LARGEST: usize = 8 << 20;
+
 /// What the layout records while a page is laid out, besides the fonts' [`Recording`].
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
@@ -1044,7 +1048,8 @@ pub(crate) fn page(layout: &mut Layout<'_>, page: &Page) -> Vec<OutlineItem> {
     let recorder = layout.recorder.take();
     let recording = layout.fonts.recording.take();
     if let (Some(recorder), Some(recording)) = (recorder, recording) {
-        if let Some(bytes) = encode(layout, mark, &recorder, &recording, &outline) {
+        let bytes = encode(layout, mark, &recorder, &recording, &outline);
+        if let Some(bytes) = bytes.filter(|bytes| bytes.len() <= LARGEST) {
             cache.put(KIND, key, bytes);
             let pictures = recorder
                 .pictures
