@@ -379,6 +379,30 @@ pub fn run(mut command: Command) -> Run {
     }
 }
 
+/// Runs `livret args` through Python's `getrusage`, which gives the largest resident set of the
+/// child: the run, and its peak memory in MiB.
+pub fn run_with_peak(args: &[&std::ffi::OsStr]) -> (Run, f64) {
+    const WRAPPER: &str = "import resource, subprocess, sys\n\
+        code = subprocess.run(sys.argv[1:]).returncode\n\
+        sys.stderr.write('\\nlivret-peak-kib %d\\n' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n\
+        sys.exit(code)";
+    let mut command = Command::new("python3");
+    command
+        .args(["-c", WRAPPER])
+        .arg(livret_path())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE");
+    let mut run = run(command);
+    let (stderr, peak) = run
+        .stderr
+        .rsplit_once("\nlivret-peak-kib ")
+        .expect("python3 reports the peak memory");
+    let peak_kib: f64 = peak.trim().parse().expect("a number of KiB");
+    run.stderr = stderr.to_owned();
+    (run, peak_kib / 1024.0)
+}
+
 /// The diagnostics of `book` with `code`.
 pub fn diagnostics<'b>(book: &'b Book, code: &str) -> Vec<&'b Diagnostic> {
     book.diagnostics.iter().filter(|d| d.code == code).collect()

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 const SUMMARY: &str =
     "# Sommaire\n\n* [Accueil](README.md)\n* [Piège](piege.md)\n* [Saine](saine.md)\n";
+/// The most memory a build of any of these handbooks may take.
+const MEMORY_BOUND_MIB: f64 = 1024.0;
 const HEALTHY: &str = "# Page saine\n\nCe texte doit survivre à tout le reste.\n";
 
 /// Builds every format from a book whose `piege.md` is `trap`; checks the run ended normally, in
@@ -25,8 +27,16 @@ fn survive(trap: &[u8], extra: &[Change]) -> (Run, tempfile::TempDir) {
     let out = tempfile::tempdir().expect("temporary folder");
     let start = Instant::now();
     let check = fixture.run(&["check"]);
-    let build = fixture.run(&["build", "--out", out.path().to_str().expect("UTF-8 path")]);
+    let (build, peak_mib) = run_with_peak(&[
+        "build".as_ref(),
+        "--out".as_ref(),
+        out.path().as_os_str(),
+        "--repo".as_ref(),
+        fixture.path().as_os_str(),
+    ]);
     let took = start.elapsed();
+    // A 10 MB page takes about 350 MiB; a YAML bomb or a huge image must not take more.
+    assert!(peak_mib < MEMORY_BOUND_MIB, "peak memory {peak_mib:.0} MiB");
     for run in [&check, &build] {
         assert!(
             matches!(run.code, 0 | 1),
