@@ -6,6 +6,7 @@
 //! mailto or tel are refused whatever it answers.
 
 mod sanitize;
+pub mod trace;
 #[cfg(test)]
 mod tests;
 

@@ -5,12 +5,14 @@
 
 mod cache;
 mod diagnostic;
+mod digest;
 mod document;
 mod export;
 mod history;
 mod settings;
 
 pub use cache::{Cache, MemoryCache};
+pub use digest::Digest;
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::*;
 pub use export::{Assets, ExportContext, ExportError, Exporter, Needs, OutputFile, PageVersions};

@@ -7,18 +7,17 @@
 //! epub-builder writes the package; the archive is then re-packed with the commit's time on every
 //! entry, so the same revision always gives the same bytes.
 
-mod digest;
 mod document;
 mod links;
 mod nav;
 mod package;
 #[cfg(test)]
 mod tests;
-mod trace;
 
 pub use links::ImageCounts;
 
-use digest::Digest;
+use livret_html::trace;
+use livret_model::Digest;
 use document::{document, first_pass, second_pass, Found, Lookup};
 use livret_html::{escape_attribute, escape_text, render_page, Language, Links, Options};
 use livret_model::{

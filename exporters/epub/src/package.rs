@@ -2,7 +2,7 @@
 //! metadata epub-builder cannot write, and the archive re-packed so that the same revision always
 //! gives the same bytes.
 
-use crate::trace::{Decoder, Encoder};
+use livret_html::trace::{Decoder, Encoder};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,

@@ -1,11 +1,9 @@
 //! livret's JSON exporter: `book.json` (the whole document model, with its JSON Schema) and
 //! `feed.json` (a JSON Feed 1.1 of the published pages) for other sites to consume.
 
-mod digest;
 mod feed;
-mod trace;
 
-use digest::Digest;
+use livret_model::Digest;
 use livret_model::{
     Book, Cache, Diagnostic, ExportContext, ExportError, Exporter, Needs, OutputFile, Page,
     Severity,

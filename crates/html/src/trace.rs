@@ -1,18 +1,21 @@
-//! What a page's rendering asked its links, so that content rendered by an earlier build is
-//! reused only when every answer is still the same (the same as the EPUB exporter's: exporters
-//! do not depend on one another).
+//! Work kept across builds (`ExportContext::cache`): what a page's rendering asked of its links,
+//! so that a page rendered by an earlier build is reused only when every answer is still the same.
+//! Shared by the exporters that render pages with this crate (EPUB, the feed).
 //!
-//! A page's `content_html` depends on the page and on what [`Links`] answered while it was
-//! rendered: the URLs of the pages and assets it links to, the titles of the pages its
-//! content-refs and mentions show. The cached value carries every question with its answer.
+//! A page's document depends on the page and on what [`Links`] answered while it was rendered:
+//! the files and titles of the pages it links to, the files of the images it shows (numbered in
+//! order of first use across the book). The cache key digests the page and the renderer's options;
+//! the cached value carries every question asked with its answer (a trace). A cached page is used
+//! only after the trace is replayed against this build's links and every answer is equal, which
+//! also gives the links the same side effects (images embedded and counted) as rendering it again.
 
-use livret_html::Links;
+use crate::Links;
 use livret_model::{Target, XRef};
 use std::cell::RefCell;
 
 /// One question the renderer asked its links, and the answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Call {
+pub struct Call {
     question: Question,
     answer: Option<String>,
 }
@@ -25,20 +28,28 @@ enum Question {
 }
 
 /// [`Links`] that passes every question to `links` and writes it down with its answer.
-pub(crate) struct Recorder<'l> {
+pub struct Recorder<'l> {
     links: &'l dyn Links,
     calls: RefCell<Vec<Call>>,
 }
 
+impl std::fmt::Debug for Recorder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("calls", &self.calls.borrow().len())
+            .finish()
+    }
+}
+
 impl<'l> Recorder<'l> {
-    pub(crate) fn new(links: &'l dyn Links) -> Self {
+    pub fn new(links: &'l dyn Links) -> Self {
         Recorder {
             links,
             calls: RefCell::new(Vec::new()),
         }
     }
 
-    pub(crate) fn into_calls(self) -> Vec<Call> {
+    pub fn into_calls(self) -> Vec<Call> {
         self.calls.into_inner()
     }
 
@@ -70,8 +81,16 @@ impl Links for Recorder<'_> {
     }
 }
 
+/// Whether the calls ask anything that changes the links' state (images).
+pub fn has_side_effects(calls: &[Call]) -> bool {
+    calls
+        .iter()
+        .any(|call| matches!(call.question, Question::ImageSrc(_)))
+}
+
 /// Asks `links` the same questions in the same order; true when every answer is the same.
-pub(crate) fn replay(calls: &[Call], links: &dyn Links) -> bool {
+/// Stops at the first difference (the caller restores the links' state then).
+pub fn replay(calls: &[Call], links: &dyn Links) -> bool {
     calls.iter().all(|call| {
         let answer = match &call.question {
             Question::Href(xref) => links.href(xref),
@@ -84,14 +103,14 @@ pub(crate) fn replay(calls: &[Call], links: &dyn Links) -> bool {
 
 /// A byte encoding for cached values: lengths as 8-byte little-endian integers.
 #[derive(Debug, Default)]
-pub(crate) struct Encoder(pub Vec<u8>);
+pub struct Encoder(pub Vec<u8>);
 
 impl Encoder {
-    pub(crate) fn u64(&mut self, value: u64) {
+    pub fn u64(&mut self, value: u64) {
         self.0.extend_from_slice(&value.to_le_bytes());
     }
 
-    pub(crate) fn str(&mut self, text: &str) {
+    pub fn str(&mut self, text: &str) {
         self.u64(text.len() as u64);
         self.0.extend_from_slice(text.as_bytes());
     }
@@ -131,7 +150,7 @@ impl Encoder {
         }
     }
 
-    pub(crate) fn calls(&mut self, calls: &[Call]) {
+    pub fn calls(&mut self, calls: &[Call]) {
         self.u64(calls.len() as u64);
         for call in calls {
             match &call.question {
@@ -155,7 +174,7 @@ impl Encoder {
 
 /// Reads what [`Encoder`] wrote; `None` at the first inconsistency (a damaged value is a miss).
 #[derive(Debug)]
-pub(crate) struct Decoder<'b>(pub &'b [u8]);
+pub struct Decoder<'b>(pub &'b [u8]);
 
 impl<'b> Decoder<'b> {
     fn take(&mut self, count: usize) -> Option<&'b [u8]> {
@@ -171,16 +190,16 @@ impl<'b> Decoder<'b> {
         self.take(1)?.first().copied()
     }
 
-    pub(crate) fn u64(&mut self) -> Option<u64> {
+    pub fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
 
-    pub(crate) fn bytes(&mut self) -> Option<&'b [u8]> {
+    pub fn bytes(&mut self) -> Option<&'b [u8]> {
         let len = usize::try_from(self.u64()?).ok()?;
         self.take(len)
     }
 
-    pub(crate) fn str(&mut self) -> Option<&'b str> {
+    pub fn str(&mut self) -> Option<&'b str> {
         std::str::from_utf8(self.bytes()?).ok()
     }
 
@@ -217,7 +236,7 @@ impl<'b> Decoder<'b> {
         Some(XRef { raw, target })
     }
 
-    pub(crate) fn calls(&mut self) -> Option<Vec<Call>> {
+    pub fn calls(&mut self) -> Option<Vec<Call>> {
         let count = usize::try_from(self.u64()?).ok()?;
         let mut calls = Vec::with_capacity(count.min(self.0.len()));
         for _ in 0..count {
@@ -233,7 +252,7 @@ impl<'b> Decoder<'b> {
         Some(calls)
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
@@ -271,6 +290,7 @@ mod tests {
         recorder.page_title("a.md");
         recorder.image_src(&xref);
         let calls = recorder.into_calls();
+        assert!(has_side_effects(&calls));
         let mut encoder = Encoder::default();
         encoder.calls(&calls);
         let mut decoder = Decoder(&encoder.0);

@@ -5,8 +5,8 @@
 use serde::ser::{self, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-/// A digest of everything a result depends on, for [`livret_model::Cache`] keys.
-pub(crate) struct Digest {
+/// A digest of everything a result depends on, for [`crate::Cache`] keys.
+pub struct Digest {
     hasher: Xxh3,
     /// Small writes are gathered here and hashed in blocks.
     buffer: [u8; BLOCK],
@@ -15,9 +15,15 @@ pub(crate) struct Digest {
 
 const BLOCK: usize = 2048;
 
+impl std::fmt::Debug for Digest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Digest").finish_non_exhaustive()
+    }
+}
+
 impl Digest {
     /// A digest that starts with the kind of result, so that two kinds never share a key.
-    pub(crate) fn new(kind: &str) -> Self {
+    pub fn new(kind: &str) -> Self {
         let mut digest = Digest {
             hasher: Xxh3::new(),
             buffer: [0; BLOCK],
@@ -57,18 +63,18 @@ impl Digest {
     }
 
     /// A string, length first (so that `("ab", "c")` and `("a", "bc")` differ).
-    pub(crate) fn str(&mut self, text: &str) -> &mut Self {
+    pub fn str(&mut self, text: &str) -> &mut Self {
         self.bytes(text.as_bytes())
     }
 
-    pub(crate) fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+    pub fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
         self.len(bytes.len());
         self.raw(bytes);
         self
     }
 
     /// Any serialisable value, every field of it.
-    pub(crate) fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
+    pub fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
         if value.serialize(&mut *self).is_err() {
             // Only a custom Serialize can fail; a key that says so is still a key.
             self.tag(TAG_ERROR);
@@ -77,7 +83,7 @@ impl Digest {
     }
 
     /// The 128-bit key.
-    pub(crate) fn key(&mut self) -> u128 {
+    pub fn key(&mut self) -> u128 {
         self.flush();
         self.hasher.digest128()
     }
@@ -118,7 +124,7 @@ const TAG_SKIPPED: u8 = 17;
 const TAG_U128: u8 = 18;
 
 #[derive(Debug)]
-pub(crate) struct Error(String);
+pub struct Error(String);
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -407,7 +413,7 @@ impl ser::SerializeStructVariant for &mut Digest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use livret_model::{Block, FrontMatter, Inline};
+    use crate::{Block, FrontMatter, Inline};
 
     fn of<T: Serialize + ?Sized>(value: &T) -> u128 {
         Digest::new("test").value(value).key()
