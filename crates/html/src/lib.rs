@@ -6,9 +6,9 @@
 //! mailto or tel are refused whatever it answers.
 
 mod sanitize;
-pub mod trace;
 #[cfg(test)]
 mod tests;
+pub mod trace;
 
 use livret_model::{
     plain_text, Alignment, Block, Card, HintStyle, Image, Inline, ListItem, Page, Section, Tab,

@@ -12,8 +12,8 @@ mod history;
 mod settings;
 
 pub use cache::{Cache, MemoryCache};
-pub use digest::Digest;
 pub use diagnostic::{Diagnostic, Severity};
+pub use digest::Digest;
 pub use document::*;
 pub use export::{Assets, ExportContext, ExportError, Exporter, Needs, OutputFile, PageVersions};
 pub use history::{History, PageChange, PageHistory, PageVersion};
