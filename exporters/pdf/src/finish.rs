@@ -1,5 +1,6 @@
-//! The document printpdf builds, finished with lopdf: a nested outline, the document's metadata
-//! and language, an id derived from the revision (same revision, same bytes), compressed streams.
+//! The document finished: page tree and catalog, a nested outline, the document's metadata and
+//! language, an id derived from the revision (same revision, same bytes), compressed streams
+//! (from the cache when an earlier build compressed the same bytes).
 
 use crate::compose::DestPositions;
 use crate::flow::LinkTarget;

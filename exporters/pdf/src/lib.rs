@@ -1,6 +1,7 @@
 //! livret's PDF exporter: a printable welcome pack typeset like a book.
 //!
-//! printpdf writes the PDF objects; the layout is livret's own: fonts from `typst-assets`
+//! The layout and the PDF file are livret's own (lopdf objects for fonts, outline and metadata;
+//! pages and their content streams written directly, in parallel): fonts from `typst-assets`
 //! (Libertinus Serif, DejaVu Sans Mono) shaped with rustybuzz and subset with allsorts;
 //! justified paragraphs broken with Knuth and Plass's total-fit algorithm over Unicode line-break
 //! opportunities and French hyphenation (hypher); French spacing; pages without widows or
@@ -10,6 +11,13 @@
 //! Characters no bundled font has (the emoji that start many GitBook titles) are left out, never
 //! drawn as boxes; exporters cannot report diagnostics yet, so [`PdfExporter::render`] counts them
 //! in its [`Report`] for callers that can.
+//!
+//! With a cache in the [`ExportContext`], an export keeps for the next one each book page's
+//! layout (keyed by the page, the titles of the others, the settings, assets and fonts), each
+//! page's content stream (keyed by the layouts it shows), its running header and footer, the
+//! font subsets and compressed streams; content streams show glyphs by their id in the original
+//! font, so a page's content does not depend on the glyphs other pages use. An export from the
+//! cache gives the very bytes of an export without it.
 
 mod blocks;
 mod breaking;
