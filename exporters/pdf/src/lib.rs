@@ -22,7 +22,6 @@
 mod blocks;
 mod breaking;
 mod compose;
-mod digest;
 mod emit;
 mod file;
 mod finish;

@@ -227,13 +227,15 @@ pub(crate) fn context_digest(context: &ExportContext<'_>) -> u128 {
 /// The key of a page's layout at `x`, `width`, inside `depth` boxes, or `None` when the page
 /// cannot be digested.
 fn page_key(context: u128, x: f32, width: f32, depth: usize, page: &Page) -> Option<u128> {
-    let mut prefix = Vec::with_capacity(64);
-    prefix.extend_from_slice(VERSION);
-    prefix.extend_from_slice(&context.to_le_bytes());
-    prefix.extend_from_slice(&x.to_le_bytes());
-    prefix.extend_from_slice(&width.to_le_bytes());
-    prefix.extend_from_slice(&(depth as u64).to_le_bytes());
-    crate::digest::digest(&prefix, page)
+    let mut digest = livret_model::Digest::new(KIND);
+    digest
+        .bytes(VERSION)
+        .bytes(&context.to_le_bytes())
+        .bytes(&x.to_le_bytes())
+        .bytes(&width.to_le_bytes())
+        .bytes(&(depth as u64).to_le_bytes())
+        .value(page);
+    Some(digest.key())
 }
 
 /// Where the layout stood before a page was laid out.
