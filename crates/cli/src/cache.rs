@@ -9,31 +9,35 @@ pub const FILE_NAME: &str = "cache.bin";
 
 /// The saved cache, or an empty one when there is none or it was made by another livret.
 pub fn read(file: &Path) -> MemoryCache {
-    match std::fs::read(file) {
-        Ok(bytes) => MemoryCache::from_bytes(program_identity(), &bytes),
+    let opened = std::fs::File::open(file).and_then(|input| Ok((input.metadata()?.len(), input)));
+    match opened {
+        Ok((size, input)) => MemoryCache::read_from(program_identity(), input, size),
         Err(_) => MemoryCache::new(program_identity()),
     }
 }
 
-/// Saves what this build used, replacing the previous cache only once the new one is whole.
+/// Saves what this build used, replacing the previous cache only once the new one is whole; not
+/// flushed to disk (losing it costs only time).
 pub fn write(cache: &MemoryCache, file: &Path) -> Result<(), String> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let name = file
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_else(|| FILE_NAME.to_owned());
-    let output = livret_model::OutputFile {
-        name,
-        bytes: cache.to_bytes(),
-    };
-    crate::output::write_replacing(dir, &output, false)
-        .map(|_| ())
-        .map_err(|error| {
-            format!(
-                "could not save the cache to {} ({error}); the next build starts from scratch",
-                file.display()
-            )
-        })
+    let temporary = file.with_extension("livret-tmp");
+    let result = (|| {
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&temporary)?);
+        cache.write_to(&mut out)?;
+        out.into_inner().map_err(|error| error.into_error())?;
+        std::fs::rename(&temporary, file)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result.map_err(|error| {
+        format!(
+            "could not save the cache to {} ({error}); the next build starts from scratch",
+            file.display()
+        )
+    })
 }
 
 /// What makes results of this program differ from another's: its version and its very build

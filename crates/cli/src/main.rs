@@ -234,9 +234,11 @@ fn build(
         (false, Some(dir)) => Some(dir.join(cache::FILE_NAME)),
         (false, None) => Some(out.join(cache::DEFAULT_DIR).join(cache::FILE_NAME)),
     };
-    let cache = cache_file
-        .as_deref()
-        .map(|file| progress.stage("reading the cache", || cache::read(file)));
+    // The cache is read while the book is.
+    let reading_cache = cache_file.clone().map(|file| {
+        let line = progress.line("reading the cache");
+        (line, std::thread::spawn(move || cache::read(&file)))
+    });
     // Drawn when the walk starts, below the stages before it.
     let walk_line = std::cell::OnceCell::new();
     let count_commits = |walked: usize| {
@@ -245,11 +247,16 @@ fn build(
             .count(walked, "commits");
     };
     let mut repository = progress.stage("opening the repository", || Source::open(&options))?;
+    let mut loaded = progress.stage("reading the book", || repository.load())?;
+    let cache = reading_cache.and_then(|(line, reading)| {
+        let cache = reading.join().ok();
+        line.done("");
+        cache
+    });
     if let Some(cache) = &cache {
         repository = repository.with_cache(cache);
     }
     let repository = repository.with_walk_progress(&count_commits);
-    let mut loaded = progress.stage("reading the book", || repository.load())?;
     let needs = chosen
         .iter()
         .fold(Needs::default(), |needs, e| needs.union(e.needs()));
@@ -323,8 +330,51 @@ fn build(
         }
     }
     report::print_text(&diagnostics, loaded.book.pages.len(), verbosity);
-    // Every outcome is reported and every success written, whatever failed before it.
+    // The cache is saved while the outputs are written.
+    let (failed, messages) = std::thread::scope(|scope| {
+        let saving = cache
+            .as_ref()
+            .zip(cache_file.as_deref())
+            .map(|(cache, file)| {
+                let line = progress.line("saving the cache");
+                (line, scope.spawn(move || cache::write(cache, file)))
+            });
+        let (failed, mut messages) = write_outputs(outcomes, out, verbosity);
+        if let Some((line, saving)) = saving {
+            // A cache that cannot be written costs the next build time, nothing else.
+            match saving.join() {
+                Ok(Ok(())) => line.done(""),
+                Ok(Err(message)) => messages.push(report::warning_line(&message)),
+                Err(_) => messages.push(report::warning_line("saving the cache failed")),
+            }
+        }
+        (failed, messages)
+    });
+    for message in messages {
+        eprintln!("{message}");
+    }
+    if let (Some(cache), Some(file), report::Verbosity::Verbose) = (&cache, &cache_file, verbosity)
+    {
+        let (hits, misses) = cache.hits_and_misses();
+        eprintln!(
+            "cache: {hits} results reused, {misses} computed ({})",
+            file.display()
+        );
+    }
+    if verbosity == report::Verbosity::Verbose {
+        eprintln!("took: {}", progress.summary());
+    }
+    Ok(if failed { EXIT_PROBLEMS } else { 0 })
+}
+
+/// Writes every success, whatever failed before it; whether something failed, and what to say.
+fn write_outputs(
+    outcomes: Vec<livret_core::ExportOutcome>,
+    out: &std::path::Path,
+    verbosity: report::Verbosity,
+) -> (bool, Vec<String>) {
     let mut failed = false;
+    let mut messages = Vec::new();
     for outcome in outcomes {
         let written = outcome
             .result
@@ -343,34 +393,18 @@ fn build(
                     .collect::<Result<Vec<_>, String>>()
             });
         match written {
-            Ok(paths) if verbosity != report::Verbosity::Quiet => paths
-                .iter()
-                .for_each(|path| eprintln!("wrote {}", path.display())),
+            Ok(paths) if verbosity != report::Verbosity::Quiet => {
+                messages.extend(paths.iter().map(|path| format!("wrote {}", path.display())))
+            }
             Ok(_) => {}
             Err(message) => {
                 failed = true;
-                eprintln!(
-                    "{}",
-                    report::error_line(&format!("{}: {message}", outcome.exporter))
-                );
+                messages.push(report::error_line(&format!(
+                    "{}: {message}",
+                    outcome.exporter
+                )));
             }
         }
     }
-    if let (Some(cache), Some(file)) = (&cache, &cache_file) {
-        // A cache that cannot be written costs the next build time, nothing else.
-        if let Err(message) = progress.stage("saving the cache", || cache::write(cache, file)) {
-            eprintln!("{}", report::warning_line(&message));
-        }
-        if verbosity == report::Verbosity::Verbose {
-            let (hits, misses) = cache.hits_and_misses();
-            eprintln!(
-                "cache: {hits} results reused, {misses} computed ({})",
-                file.display()
-            );
-        }
-    }
-    if verbosity == report::Verbosity::Verbose {
-        eprintln!("took: {}", progress.summary());
-    }
-    Ok(if failed { EXIT_PROBLEMS } else { 0 })
+    (failed, messages)
 }

@@ -6,11 +6,6 @@ use std::path::{Path, PathBuf};
 
 /// Writes the file to a temporary name in `dir`, flushed to disk, then renames it over the old one.
 pub fn write_atomically(dir: &Path, file: &OutputFile) -> std::io::Result<PathBuf> {
-    write_replacing(dir, file, true)
-}
-
-/// The same without waiting for the disk: for files whose loss costs only time (the cache).
-pub fn write_replacing(dir: &Path, file: &OutputFile, durable: bool) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let target = dir.join(&file.name);
     if let Some(parent) = target.parent() {
@@ -20,9 +15,7 @@ pub fn write_replacing(dir: &Path, file: &OutputFile, durable: bool) -> std::io:
     let result = (|| {
         let mut handle = std::fs::File::create(&temporary)?;
         handle.write_all(&file.bytes)?;
-        if durable {
-            handle.sync_all()?;
-        }
+        handle.sync_all()?;
         std::fs::rename(&temporary, &target)
     })();
     if result.is_err() {

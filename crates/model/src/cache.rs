@@ -7,6 +7,7 @@
 //! outlives the process ([`MemoryCache::to_bytes`], [`MemoryCache::from_bytes`]).
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -49,8 +50,14 @@ impl MemoryCache {
     /// Reads a saved cache; anything unreadable (another format, a truncated file) gives an
     /// empty one, which only costs time.
     pub fn from_bytes(salt: u128, bytes: &[u8]) -> Self {
+        Self::read_from(salt, bytes, bytes.len() as u64)
+    }
+
+    /// Reads what [`MemoryCache::write_to`] wrote (`size` bytes), each value straight into its
+    /// own buffer; a damaged length is caught by `size` before anything is allocated.
+    pub fn read_from(salt: u128, input: impl std::io::Read, size: u64) -> Self {
         let cache = MemoryCache::new(salt);
-        if let Some(entries) = decode(salt, bytes) {
+        if let Some(entries) = decode(salt, input, size) {
             if let Ok(mut map) = cache.entries.lock() {
                 *map = entries;
             }
@@ -60,6 +67,14 @@ impl MemoryCache {
 
     /// The entries this build read or wrote, in a deterministic order.
     pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        // Writing to a Vec cannot fail.
+        let _ = self.write_to(&mut bytes);
+        bytes
+    }
+
+    /// Writes what [`MemoryCache::to_bytes`] gives, without gathering it in memory first.
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         let map = match self.entries.lock() {
             Ok(map) => map,
             Err(poisoned) => poisoned.into_inner(),
@@ -67,22 +82,17 @@ impl MemoryCache {
         let mut used: Vec<(&(String, u128), &Entry)> =
             map.iter().filter(|(_, entry)| entry.used).collect();
         used.sort_by(|a, b| a.0.cmp(b.0));
-        let mut bytes = Vec::with_capacity(
-            24 + used
-                .iter()
-                .map(|(key, entry)| key.0.len() + entry.value.len() + 24)
-                .sum::<usize>(),
-        );
-        bytes.extend_from_slice(FORMAT);
-        bytes.extend_from_slice(&self.salt.to_le_bytes());
+        out.write_all(FORMAT)?;
+        out.write_all(&self.salt.to_le_bytes())?;
         for ((kind, key), entry) in used {
-            bytes.push(kind.len().min(255) as u8);
-            bytes.extend_from_slice(&kind.as_bytes()[..kind.len().min(255)]);
-            bytes.extend_from_slice(&key.to_le_bytes());
-            bytes.extend_from_slice(&(entry.value.len() as u64).to_le_bytes());
-            bytes.extend_from_slice(&entry.value);
+            let kind = &kind.as_bytes()[..kind.len().min(255)];
+            out.write_all(&[kind.len() as u8])?;
+            out.write_all(kind)?;
+            out.write_all(&key.to_le_bytes())?;
+            out.write_all(&(entry.value.len() as u64).to_le_bytes())?;
+            out.write_all(&entry.value)?;
         }
-        bytes
+        Ok(())
     }
 
     /// How many lookups found a result, and how many did not.
@@ -123,37 +133,45 @@ impl Cache for MemoryCache {
     }
 }
 
-fn decode(salt: u128, bytes: &[u8]) -> Option<HashMap<(String, u128), Entry>> {
-    let mut rest = bytes.strip_prefix(FORMAT)?;
-    let saved_salt = u128::from_le_bytes(take(&mut rest, 16)?.try_into().ok()?);
-    if saved_salt != salt {
+fn decode(
+    salt: u128,
+    input: impl std::io::Read,
+    size: u64,
+) -> Option<HashMap<(String, u128), Entry>> {
+    let mut remaining = size.checked_sub((FORMAT.len() + 16) as u64)?;
+    let mut input = std::io::BufReader::with_capacity(1 << 16, input);
+    let mut format = [0; FORMAT.len()];
+    input.read_exact(&mut format).ok()?;
+    if &format != FORMAT || u128::from_le_bytes(array(&mut input)?) != salt {
         return None;
     }
     let mut entries = HashMap::new();
-    while !rest.is_empty() {
-        let kind_len = usize::from(*take(&mut rest, 1)?.first()?);
-        let kind = std::str::from_utf8(take(&mut rest, kind_len)?).ok()?;
-        let key = u128::from_le_bytes(take(&mut rest, 16)?.try_into().ok()?);
-        let len = u64::from_le_bytes(take(&mut rest, 8)?.try_into().ok()?);
-        let value = take(&mut rest, usize::try_from(len).ok()?)?;
-        entries.insert(
-            (kind.to_owned(), key),
-            Entry {
-                value: value.into(),
-                used: false,
-            },
-        );
+    loop {
+        let mut kind_len = [0; 1];
+        match input.read(&mut kind_len) {
+            Ok(0) => return Some(entries),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+        let mut kind = vec![0; usize::from(kind_len[0])];
+        input.read_exact(&mut kind).ok()?;
+        let kind = String::from_utf8(kind).ok()?;
+        let key = u128::from_le_bytes(array(&mut input)?);
+        let len = u64::from_le_bytes(array(&mut input)?);
+        let entry_size = len.checked_add(1 + kind.len() as u64 + 16 + 8)?;
+        remaining = remaining.checked_sub(entry_size)?;
+        let len = usize::try_from(len).ok()?;
+        // Filled in place: one buffer per value, no copy of the whole file.
+        let mut value: Arc<[u8]> = std::iter::repeat_n(0, len).collect();
+        input.read_exact(Arc::get_mut(&mut value)?).ok()?;
+        entries.insert((kind, key), Entry { value, used: false });
     }
-    Some(entries)
 }
 
-fn take<'b>(rest: &mut &'b [u8], count: usize) -> Option<&'b [u8]> {
-    if rest.len() < count {
-        return None;
-    }
-    let (head, tail) = rest.split_at(count);
-    *rest = tail;
-    Some(head)
+fn array<const N: usize>(input: &mut impl std::io::Read) -> Option<[u8; N]> {
+    let mut bytes = [0; N];
+    input.read_exact(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 #[cfg(test)]
@@ -184,6 +202,11 @@ mod tests {
         let truncated = &bytes[..bytes.len() - 1];
         assert_eq!(MemoryCache::from_bytes(7, truncated).get("parse", 1), None);
         assert_eq!(MemoryCache::from_bytes(7, b"junk").get("parse", 1), None);
+        // A length beyond the end is caught before anything is allocated.
+        let mut huge = bytes.clone();
+        let at = huge.len() - 3 - 8;
+        huge[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert_eq!(MemoryCache::from_bytes(7, &huge).get("parse", 1), None);
         assert_eq!(cache.to_bytes(), cache.to_bytes());
     }
 }
