@@ -2,12 +2,12 @@
 //! metadata epub-builder cannot write, and the archive re-packed so that the same revision always
 //! gives the same bytes.
 
-use livret_html::trace::{Decoder, Encoder};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
 };
 use livret_html::escape_text;
+use livret_html::trace::{Decoder, Encoder};
 use livret_model::BookMeta;
 use std::collections::HashSet;
 use std::io::{Cursor, Read, Write};
