@@ -189,6 +189,18 @@ fn a_second_build_with_the_cache_writes_the_same_bytes_as_one_without() {
     assert_eq!(outputs(&warm_dir), outputs(&cold_dir));
     assert_ne!(std::fs::read(&cache_file).expect("cache"), first_cache);
 
+    // Outputs that did not change are not written again.
+    let modified = |name: &str| {
+        std::fs::metadata(warm_dir.join(name))
+            .and_then(|metadata| metadata.modified())
+            .expect("output time")
+    };
+    let before = modified("book.pdf");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let same = fixture.run(&["build", "-q", "--out", warm]);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert_eq!(modified("book.pdf"), before);
+
     // A damaged cache costs time, never correctness.
     std::fs::write(&cache_file, b"livret\x00\x01 damaged").expect("damage the cache");
     let damaged = fixture.run(&["build", "-q", "--out", warm]);

@@ -16,9 +16,32 @@ pub fn read(file: &Path) -> MemoryCache {
     }
 }
 
-/// Saves what this build used, replacing the previous cache only once the new one is whole; not
-/// flushed to disk (losing it costs only time).
+/// Saves what this build used, never flushed to disk (losing it costs only time): appended to
+/// the file it was read from while most of that is still in use, else written anew and renamed
+/// over it once whole.
 pub fn write(cache: &MemoryCache, file: &Path) -> Result<(), String> {
+    let result = if cache.can_append() {
+        append(cache, file)
+    } else {
+        rewrite(cache, file)
+    };
+    result.map_err(|error| {
+        format!(
+            "could not save the cache to {} ({error}); the next build starts from scratch",
+            file.display()
+        )
+    })
+}
+
+fn append(cache: &MemoryCache, file: &Path) -> std::io::Result<()> {
+    let handle = std::fs::OpenOptions::new().append(true).open(file)?;
+    let mut out = std::io::BufWriter::new(handle);
+    cache.write_new_to(&mut out)?;
+    out.into_inner().map_err(|error| error.into_error())?;
+    Ok(())
+}
+
+fn rewrite(cache: &MemoryCache, file: &Path) -> std::io::Result<()> {
     let temporary = file.with_extension("livret-tmp");
     let result = (|| {
         if let Some(dir) = file.parent() {
@@ -32,12 +55,7 @@ pub fn write(cache: &MemoryCache, file: &Path) -> Result<(), String> {
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
-    result.map_err(|error| {
-        format!(
-            "could not save the cache to {} ({error}); the next build starts from scratch",
-            file.display()
-        )
-    })
+    result
 }
 
 /// What makes results of this program differ from another's: its version and its very build

@@ -330,26 +330,17 @@ fn build(
         }
     }
     report::print_text(&diagnostics, loaded.book.pages.len(), verbosity);
-    // The cache is saved while the outputs are written.
-    let (failed, messages) = std::thread::scope(|scope| {
-        let saving = cache
-            .as_ref()
-            .zip(cache_file.as_deref())
-            .map(|(cache, file)| {
-                let line = progress.line("saving the cache");
-                (line, scope.spawn(move || cache::write(cache, file)))
-            });
-        let (failed, mut messages) = write_outputs(outcomes, out, verbosity);
-        if let Some((line, saving)) = saving {
-            // A cache that cannot be written costs the next build time, nothing else.
-            match saving.join() {
-                Ok(Ok(())) => line.done(""),
-                Ok(Err(message)) => messages.push(report::warning_line(&message)),
-                Err(_) => messages.push(report::warning_line("saving the cache failed")),
-            }
-        }
-        (failed, messages)
+    let (failed, mut messages) = progress.stage("writing the outputs", || {
+        write_outputs(outcomes, out, verbosity)
     });
+    // After the outputs, not beside them: their fsync would flush the cache to disk too (ext4
+    // commits every file's pending data with the journal), and the cache need not be durable.
+    if let (Some(cache), Some(file)) = (&cache, &cache_file) {
+        // A cache that cannot be written costs the next build time, nothing else.
+        if let Err(message) = progress.stage("saving the cache", || cache::write(cache, file)) {
+            messages.push(report::warning_line(&message));
+        }
+    }
     for message in messages {
         eprintln!("{message}");
     }

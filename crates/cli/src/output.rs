@@ -8,6 +8,13 @@ use std::path::{Path, PathBuf};
 pub fn write_atomically(dir: &Path, file: &OutputFile) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let target = dir.join(&file.name);
+    // An output that did not change is left as it is (its time too, for sync tools).
+    let unchanged = std::fs::metadata(&target)
+        .is_ok_and(|metadata| metadata.is_file() && metadata.len() == file.bytes.len() as u64)
+        && std::fs::read(&target).is_ok_and(|bytes| bytes == file.bytes);
+    if unchanged {
+        return Ok(target);
+    }
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent)?;
     }

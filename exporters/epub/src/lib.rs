@@ -323,30 +323,69 @@ fn decode_document(bytes: &[u8], ids: &BTreeMap<String, BTreeSet<String>>) -> Op
 }
 
 /// The entries epub-builder writes for `spec`, from the cache when an earlier build made them.
+///
+/// epub-builder is told a fixed time and the commit's is written in its place afterwards: every
+/// commit has another time, and the package documents would never be found again otherwise.
 fn skeleton(
     cache: Option<&dyn Cache>,
     spec: &package::Spec,
 ) -> Result<Vec<package::Entry>, ExportError> {
+    let placeholder = chrono::DateTime::from_timestamp(PLACEHOLDER_TIME, 0).unwrap_or_default();
+    let timeless = package::Spec {
+        time: placeholder,
+        ..spec.clone()
+    };
     let key = cache.map(|_| {
         let mut digest = Digest::new(PACKAGE_KIND);
         digest.str(CACHE_FORMAT);
-        spec.hash(&mut digest);
+        timeless.hash(&mut digest);
         digest.key()
     });
-    if let (Some(cache), Some(key)) = (cache, key) {
-        if let Some(entries) = cache
+    let kept = match (cache, key) {
+        (Some(cache), Some(key)) => cache
             .get(PACKAGE_KIND, key)
-            .and_then(|bytes| package::decode_skeleton(&bytes))
-        {
-            return Ok(entries);
+            .and_then(|bytes| package::decode_skeleton(&bytes)),
+        _ => None,
+    };
+    let entries = match kept {
+        Some(entries) => entries,
+        None => {
+            let entries = package::skeleton(&timeless).map_err(fail)?;
+            if let (Some(cache), Some(key)) = (cache, key) {
+                cache.put(PACKAGE_KIND, key, package::encode_skeleton(&entries));
+            }
+            entries
         }
+    };
+    let stamp =
+        |time: &chrono::DateTime<chrono::Utc>| time.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let (from, to) = (stamp(&placeholder), stamp(&spec.time));
+    let dated: Option<Vec<package::Entry>> = entries
+        .into_iter()
+        .map(|mut entry| {
+            if let Some(bytes) = &entry.generated {
+                let text = std::str::from_utf8(bytes).ok();
+                match text.map(|text| text.matches(from.as_str()).count()) {
+                    // Only the OPF is dated, by dc:date and dcterms:modified.
+                    Some(0) | None => {}
+                    Some(2) if entry.path.ends_with(".opf") => {
+                        entry.generated = text.map(|text| text.replace(&from, &to).into_bytes());
+                    }
+                    Some(_) => return None,
+                }
+            }
+            Some(entry)
+        })
+        .collect();
+    match dated {
+        Some(entries) => Ok(entries),
+        // The fixed time showed up somewhere else too: no guessing, the real time is given.
+        None => package::skeleton(spec).map_err(fail),
     }
-    let entries = package::skeleton(spec).map_err(fail)?;
-    if let (Some(cache), Some(key)) = (cache, key) {
-        cache.put(PACKAGE_KIND, key, package::encode_skeleton(&entries));
-    }
-    Ok(entries)
 }
+
+/// 2000-01-01T00:00:00Z, the time epub-builder is given (see [`skeleton`]).
+const PLACEHOLDER_TIME: i64 = 946_684_800;
 
 /// Builds the EPUB of the context's book.
 ///

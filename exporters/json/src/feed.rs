@@ -19,7 +19,6 @@ const FEED_FILE: &str = "feed.json";
 /// Cache kinds: a page's `content_html` and `content_text`, with what its links answered; an
 /// item's JSON as it is written in the feed.
 const CONTENT_KIND: &str = "feed-content";
-const ITEM_KIND: &str = "feed-item";
 
 /// Characters kept as they are in a URL path segment or fragment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -227,9 +226,8 @@ fn feed_name(index: usize) -> String {
     }
 }
 
-/// A page's item in the feed. With a cache, its JSON is kept under a digest of its fields and of
-/// its content's identity (the page, and what its links answered), so that a warm build neither
-/// renders, sanitizes nor writes an unchanged page.
+/// A page's item in the feed. With a cache, its content is kept (see [`content`]), so that a
+/// warm build neither renders nor sanitizes an unchanged page.
 fn item(
     cache: Option<&dyn Cache>,
     page_key: Option<u128>,
@@ -265,34 +263,12 @@ fn item(
         modified_time: modified.map_or(0, |v| v.time),
     };
     let content = content(cache, page_key, page, site);
-    // The item without its content, and the content's identity.
-    let key = match (cache, content.identity) {
-        (Some(_), Some(identity)) => Some(
-            Digest::new(ITEM_KIND)
-                .str(CACHE_FORMAT)
-                .value(&item)
-                .bytes(&identity.to_le_bytes())
-                .key(),
-        ),
-        _ => None,
-    };
-    if let (Some(cache), Some(key)) = (cache, key) {
-        if let Some(json) = cache.get(ITEM_KIND, key) {
-            return Ok(Written {
-                modified_time: item.modified_time,
-                json,
-            });
-        }
-    }
     let (html, text) = content.texts().ok_or_else(|| {
         serde::ser::Error::custom(format!("the kept content of {} is damaged", page.path))
     })?;
     item.content_html = html;
     item.content_text = text;
     let json = item_json(&item)?;
-    if let (Some(cache), Some(key)) = (cache, key) {
-        cache.put(ITEM_KIND, key, json.clone());
-    }
     Ok(Written {
         modified_time: item.modified_time,
         json: json.into(),
@@ -301,9 +277,6 @@ fn item(
 
 /// A page's `content_html` and `content_text`, fresh or kept.
 struct Content {
-    /// Digest of the page, the renderer's options and every question its links were asked
-    /// with the answer: the same identity, the same content. With a cache only.
-    identity: Option<u128>,
     texts: Texts,
 }
 
@@ -341,17 +314,10 @@ fn content(
             .bytes(&page_key.to_le_bytes())
             .key()
     });
-    let identity = |key: u128, calls: &[u8]| {
-        Digest::new(CONTENT_KIND)
-            .bytes(&key.to_le_bytes())
-            .bytes(calls)
-            .key()
-    };
     if let (Some(cache), Some(key)) = (cache, key) {
         if let Some(bytes) = cache.get(CONTENT_KIND, key) {
-            if let Some((calls, html, text)) = decode_content(&bytes, site) {
+            if let Some((_, html, text)) = decode_content(&bytes, site) {
                 return Content {
-                    identity: bytes.get(calls).map(|calls| identity(key, calls)),
                     texts: Texts::Kept(bytes, html, text),
                 };
             }
@@ -361,8 +327,8 @@ fn content(
     let html = render_page(page, &recorder, &options);
     let html = sanitize(&html);
     let text = page.plain_text();
-    let identity = match (cache, key) {
-        (Some(cache), Some(key)) => {
+    if let (Some(cache), Some(key)) = (cache, key) {
+        {
             let mut encoder = Encoder::default();
             encoder.calls(&recorder.into_calls());
             let calls = encoder.0;
@@ -372,12 +338,9 @@ fn content(
                 value.extend_from_slice(part);
             }
             cache.put(CONTENT_KIND, key, value);
-            Some(identity(key, &calls))
         }
-        _ => None,
-    };
+    }
     Content {
-        identity,
         texts: Texts::Fresh(html, text),
     }
 }

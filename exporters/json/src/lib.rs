@@ -71,9 +71,9 @@ impl Exporter for JsonExporter {
         Needs::history()
     }
 
-    /// With a cache in the context, a page's JSON, its feed content (while its links answer the
-    /// same) and its feed item are kept across builds by content; the bytes are the same as
-    /// without a cache.
+    /// With a cache in the context, a page's feed content (rendered and sanitized HTML, while its
+    /// links answer the same) is kept across builds by content; the bytes are the same as without
+    /// a cache. Pages' and items' JSON are written again: that is quicker than reading them back.
     fn export(&self, context: &ExportContext<'_>) -> Result<Vec<OutputFile>, ExportError> {
         let fail = |error: serde_json::Error| ExportError {
             exporter: "json".to_owned(),
@@ -104,27 +104,18 @@ impl Exporter for JsonExporter {
     }
 }
 
-/// Cache kinds: a page's JSON in book.json; its feed content; a feed item's JSON.
+/// What a page's digest starts with.
 const PAGE_KIND: &str = "json-page";
 /// Bumped whenever what the kinds of this crate hold changes shape.
-const CACHE_FORMAT: &str = "livret-export-json cache 1";
+const CACHE_FORMAT: &str = "livret-export-json cache 2";
 
-/// A page's JSON, from the cache when an earlier build wrote the same page; and its digest
-/// when there is a cache.
+/// A page's JSON, and its digest when there is a cache (its feed content is kept under it).
 fn page_json(
     cache: Option<&dyn Cache>,
     page: &Page,
 ) -> Result<(Option<u128>, Arc<[u8]>), serde_json::Error> {
-    let Some(cache) = cache else {
-        return Ok((None, serde_json::to_vec(page)?.into()));
-    };
-    let key = Digest::new(PAGE_KIND).str(CACHE_FORMAT).value(page).key();
-    if let Some(json) = cache.get(PAGE_KIND, key) {
-        return Ok((Some(key), json));
-    }
-    let json = serde_json::to_vec(page)?;
-    cache.put(PAGE_KIND, key, json.clone());
-    Ok((Some(key), json.into()))
+    let key = cache.map(|_| Digest::new(PAGE_KIND).str(CACHE_FORMAT).value(page).key());
+    Ok((key, serde_json::to_vec(page)?.into()))
 }
 
 /// `book.json` (without its final newline) with the pages' JSON put in place: the document is
