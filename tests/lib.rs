@@ -403,6 +403,26 @@ pub fn run_with_peak(args: &[&std::ffi::OsStr]) -> (Run, f64) {
     (run, peak_kib / 1024.0)
 }
 
+/// The text of the documents in an EPUB whose names end with `suffix` (`""` for all), read by
+/// Python's zipfile.
+pub fn epub_text(epub: &Path, suffix: &str) -> String {
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n    if n.endswith(sys.argv[2]): sys.stdout.write(z.read(n).decode('utf-8', 'replace'))",
+        ])
+        .arg(epub)
+        .arg(suffix)
+        .output()
+        .expect("python3 reads the EPUB");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// The diagnostics of `book` with `code`.
 pub fn diagnostics<'b>(book: &'b Book, code: &str) -> Vec<&'b Diagnostic> {
     book.diagnostics.iter().filter(|d| d.code == code).collect()
