@@ -678,6 +678,45 @@ fn sample_handbook_gives_back_the_text_of_every_paragraph() {
     assert!(!text.contains('👋'), "emoji are left out");
 }
 
+/// A second, independent reader: MuPDF reads the same text as poppler. The fonts are shown by
+/// glyph through an embedded CMap, which each reader resolves on its own.
+#[test]
+fn mupdf_reads_the_same_text_as_poppler() {
+    let (pdf, _) = sample();
+    let mupdf = Command::new("mutool")
+        .args(["draw", "-q", "-F", "txt", "-o", "-"])
+        .arg(&pdf.path)
+        .output()
+        .expect("mutool (Debian's mupdf-tools) runs");
+    assert!(
+        mupdf.status.success(),
+        "{}",
+        String::from_utf8_lossy(&mupdf.stderr)
+    );
+    let words = |text: &str| -> Vec<String> {
+        text.replace("-\n", "")
+            .split_whitespace()
+            .map(normalise)
+            .filter(|word| !word.is_empty())
+            .collect()
+    };
+    let mupdf = words(&String::from_utf8_lossy(&mupdf.stdout));
+    let poppler = words(&pdf.body_text(1, pdf.pages().len()));
+    assert!(poppler.len() > 1000, "{} words", poppler.len());
+    for word in ["Accessibilité", "survécu", "Fabrique", "communauté"] {
+        assert!(
+            mupdf.iter().any(|w| w.contains(word)),
+            "{word} in MuPDF's text"
+        );
+    }
+    let in_mupdf: std::collections::HashSet<&String> = mupdf.iter().collect();
+    let missing: Vec<&String> = poppler.iter().filter(|w| !in_mupdf.contains(w)).collect();
+    assert!(
+        missing.len() * 100 < poppler.len(),
+        "words poppler reads and MuPDF does not: {missing:?}"
+    );
+}
+
 #[test]
 fn sample_handbook_links_land_on_their_targets() {
     let (pdf, book) = sample();
