@@ -29,6 +29,7 @@ fn build_pdf(repository: &Path, out: &Path) -> PathBuf {
 
 /// Runs a tool and returns its standard output; fails the test when it fails.
 fn tool(name: &str, args: &[&str], pdf: &Path) -> String {
+    validators_python(); // installs qpdf, poppler-utils and mupdf-tools when they are missing
     let output = Command::new(name)
         .args(args)
         .arg(pdf)
@@ -683,6 +684,7 @@ fn sample_handbook_gives_back_the_text_of_every_paragraph() {
 #[test]
 fn mupdf_reads_the_same_text_as_poppler() {
     let (pdf, _) = sample();
+    validators_python();
     let mupdf = Command::new("mutool")
         .args(["draw", "-q", "-F", "txt", "-o", "-"])
         .arg(&pdf.path)
