@@ -568,6 +568,7 @@ fn assert_fonts_embedded(pdf: &Pdf) {
 }
 
 fn assert_qpdf_clean(pdf: &Pdf) {
+    validators_python();
     let output = Command::new("qpdf")
         .arg("--check")
         .arg(&pdf.path)
