@@ -1,4 +1,4 @@
-//! The cache kept between builds: a build that reuses it gives the very bytes of one that does not,
+//! Second builds and what a build shows: a build that reuses the cache gives the very bytes of one that does not,
 //! and the history walk of a later revision only reads the commits made since.
 
 use livret_core::{HistoryOptions, LoadOptions, Source};
@@ -183,6 +183,13 @@ fn a_second_build_with_the_cache_writes_the_same_bytes_as_one_without() {
         "{}",
         second.stderr
     );
+    // Progress is drawn on a terminal only; -v still says what each stage took.
+    assert!(second.stderr.contains("took: "), "{}", second.stderr);
+    assert!(
+        !second.stderr.contains('\r') && !second.stderr.contains('✓'),
+        "{}",
+        second.stderr
+    );
     let none = fixture.run(&["build", "-q", "--no-cache", "--out", cold]);
     assert_eq!(none.code, 0, "{}", none.stderr);
     assert!(!cold_dir.join(".livret-cache").exists());
@@ -220,4 +227,34 @@ fn a_second_build_with_the_cache_writes_the_same_bytes_as_one_without() {
     assert_eq!(moved.code, 0, "{}", moved.stderr);
     assert!(elsewhere.join("cache.bin").is_file());
     assert!(!cold_dir.join(".livret-cache").exists());
+}
+
+#[test]
+fn on_a_terminal_each_stage_and_exporter_has_a_progress_line() {
+    let fixture = handbook();
+    let out = tempfile::tempdir().expect("output folder");
+    // `script` (util-linux, in every Debian) gives livret a terminal.
+    let command = format!(
+        "'{}' build --repo '{}' --out '{}'",
+        livret_tests::livret_path().display(),
+        fixture.path().display(),
+        out.path().display()
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("script runs");
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{screen}");
+    for line in [
+        "✓ reading the book",
+        "✓ walking the history",
+        "✓ pdf",
+        "✓ epub",
+        "✓ json",
+        "✓ changelog",
+    ] {
+        assert!(screen.contains(line), "`{line}` missing:\n{screen}");
+    }
 }
