@@ -1,5 +1,6 @@
-//! Second builds and what a build shows: a build that reuses the cache gives the very bytes of one that does not,
-//! and the history walk of a later revision only reads the commits made since.
+//! Second builds and what a build shows: a build that reuses the cache gives the very bytes of one
+//! that does not, the history walk of a later revision only reads the commits made since, and
+//! progress is drawn on a terminal only.
 
 use livret_core::{HistoryOptions, LoadOptions, Source};
 use livret_model::{Diagnostic, History, MemoryCache};
