@@ -4,7 +4,9 @@ use livret_model::OutputFile;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Writes the file to a temporary name in `dir`, flushed to disk, then renames it over the old one.
+/// Writes the file to a temporary name in `dir`, then renames it over the old one: a failed or
+/// interrupted build never leaves a half-written output (outputs are made again from Git, so they
+/// are not forced to disk one by one).
 pub fn write_atomically(dir: &Path, file: &OutputFile) -> std::io::Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
     let target = dir.join(&file.name);
@@ -22,7 +24,6 @@ pub fn write_atomically(dir: &Path, file: &OutputFile) -> std::io::Result<PathBu
     let result = (|| {
         let mut handle = std::fs::File::create(&temporary)?;
         handle.write_all(&file.bytes)?;
-        handle.sync_all()?;
         std::fs::rename(&temporary, &target)
     })();
     if result.is_err() {

@@ -314,6 +314,7 @@ impl fmt::Debug for Repository {
 impl Repository {
     /// Opens the repository holding `path` (a work tree, a folder inside one, or a bare repository).
     pub fn open(path: &Path) -> Result<Self, Error> {
+        skip_hash_verification();
         let flags = git2::RepositoryOpenFlags::empty();
         let repo = git2::Repository::open_ext(path, flags, std::iter::empty::<&std::ffi::OsStr>())
             .map_err(|error| match error.code() {
@@ -530,9 +531,9 @@ impl Repository {
     }
 }
 
-/// History walks read thousands of objects: libgit2 would hash each one again (with SHA-1
-/// collision detection) to check it matches its id, which `git log` and `git cat-file` do not do.
-/// The option is process-wide; livret only ever reads.
+/// A build reads thousands of objects: libgit2 would hash each one again (with SHA-1 collision
+/// detection) to check it matches its id, which `git log` and `git cat-file` do not do. The
+/// option is process-wide; livret only ever reads.
 fn skip_hash_verification() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| git2::opts::strict_hash_verification(false));
