@@ -14,6 +14,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit status when livret could not run at all (bad repository, revision, arguments).
 const EXIT_CANNOT_RUN: u8 = 2;
 /// Exit status when the book has errors (`check`) or an export failed (`build`).
