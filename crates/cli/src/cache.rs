@@ -42,20 +42,7 @@ fn append(cache: &MemoryCache, file: &Path) -> std::io::Result<()> {
 }
 
 fn rewrite(cache: &MemoryCache, file: &Path) -> std::io::Result<()> {
-    let temporary = file.with_extension("livret-tmp");
-    let result = (|| {
-        if let Some(dir) = file.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&temporary)?);
-        cache.write_to(&mut out)?;
-        out.into_inner().map_err(|error| error.into_error())?;
-        std::fs::rename(&temporary, file)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temporary);
-    }
-    result
+    crate::output::replace(file, |out| cache.write_to(out))
 }
 
 /// What makes results of this program differ from another's: its version and its very build

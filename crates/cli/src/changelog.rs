@@ -4,7 +4,7 @@
 use crate::{load_options, output, report, SourceArgs};
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
-use livret_core::{history_with, load, parse_versions, HistoryOptions, WalkMode};
+use livret_core::{HistoryOptions, Source, WalkMode};
 use livret_export_changelog::{build, parse_day, render, tracked_pages, Language, Options, Output};
 use livret_model::ExportContext;
 use std::path::PathBuf;
@@ -66,7 +66,8 @@ fn parse_until(text: &str) -> Result<i64, String> {
 
 pub fn run(args: &ChangelogArgs, verbosity: report::Verbosity) -> Result<u8> {
     let options = load_options(&args.source);
-    let loaded = load(&options)?;
+    let source = Source::open(&options)?;
+    let loaded = source.load()?;
     let book = &loaded.book;
     let pages: Vec<String> = if args.all_pages {
         book.pages.iter().map(|page| page.path.clone()).collect()
@@ -97,8 +98,8 @@ pub fn run(args: &ChangelogArgs, verbosity: report::Verbosity) -> Result<u8> {
         },
         pages: Some(pages.clone()),
     };
-    let (history, mut diagnostics) = history_with(&options, book, &walk)?;
-    let (versions, found) = parse_versions(&options, book, &history, &pages)?;
+    let (history, mut diagnostics) = source.history(book, &walk)?;
+    let (versions, found) = source.versions(book, &history, &pages)?;
     diagnostics.extend(found);
     report::print_text(&diagnostics, pages.len(), verbosity);
 

@@ -316,7 +316,7 @@ fn build(
         )
     })?;
     let lines: Vec<progress::Line> = chosen.iter().map(|e| progress.line(e.name())).collect();
-    let outcomes = livret_core::run_exporters_with(&chosen, &context, &|outcome| {
+    let outcomes = livret_core::run_exporters(&chosen, &context, &|outcome| {
         if let Some(index) = chosen.iter().position(|e| e.name() == outcome.exporter) {
             let detail = match &outcome.result {
                 Ok((files, _)) => format!(", {}", file_names(files)),

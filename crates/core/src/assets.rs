@@ -1,7 +1,7 @@
 //! The bytes of the book's assets (and of a configured font), read from the built revision.
 
 use crate::git::EntryKind;
-use crate::{Error, LoadOptions, Source};
+use crate::{Error, Source};
 use livret_model::{Assets, Book, Diagnostic, Settings};
 use std::collections::HashMap;
 
@@ -9,14 +9,6 @@ use std::collections::HashMap;
 pub const MAX_ASSET_BYTES: usize = 64 * 1024 * 1024;
 
 /// Reads every asset of the book and the font of `pdf.font`; problems become diagnostics.
-pub fn read_assets(
-    options: &LoadOptions,
-    book: &Book,
-    settings: &Settings,
-) -> Result<(Assets, Vec<Diagnostic>), Error> {
-    Source::open(options)?.assets(book, settings)
-}
-
 pub(crate) fn read(
     source: &Source<'_>,
     book: &Book,

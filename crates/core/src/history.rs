@@ -33,11 +33,6 @@ pub struct HistoryOptions {
     pub pages: Option<Vec<String>>,
 }
 
-/// Reads the history of every page of `book` (published or orphan) in one first-parent walk.
-pub fn history(options: &LoadOptions, book: &Book) -> Result<(History, Vec<Diagnostic>), Error> {
-    history_with(options, book, &HistoryOptions::default())
-}
-
 /// Reads the history of the chosen pages of `book` in one walk, newest first. Never stops on a
 /// missing object: the moves it hides are reported as diagnostics.
 pub fn history_with(

@@ -13,16 +13,9 @@ pub struct ExportOutcome {
     pub elapsed: Duration,
 }
 
-/// Runs every exporter in parallel; outcomes come back in the order of `exporters`.
+/// Runs every exporter in parallel; outcomes come back in the order of `exporters`, and
+/// `finished` is called with each as soon as its exporter ends (for progress).
 pub fn run_exporters(
-    exporters: &[&dyn Exporter],
-    context: &ExportContext<'_>,
-) -> Vec<ExportOutcome> {
-    run_exporters_with(exporters, context, &|_| {})
-}
-
-/// The same, calling `finished` with each outcome as soon as its exporter ends (for progress).
-pub fn run_exporters_with(
     exporters: &[&dyn Exporter],
     context: &ExportContext<'_>,
     finished: &(dyn Fn(&ExportOutcome) + Sync),

@@ -9,7 +9,7 @@
 //! `LIVRET_BENCH_EPUBCHECK=1` to also run EPUBCheck on both outputs (about two minutes).
 //! Exits with status 1 when a target (20× faster than pandoc, under 150 MiB) is missed.
 
-use livret_core::{load, read_assets, LoadOptions};
+use livret_core::{load, LoadOptions};
 use livret_handbook_gen::bench::{ms, shared_handbook, target_dir};
 use livret_model::{Block, Book, ExportContext, Inline, MemoryCache};
 use std::path::{Path, PathBuf};
@@ -251,7 +251,8 @@ fn run() -> Result<bool> {
     let pandoc_peak = peak_mib(&pandoc, &pandoc_args, &files)?;
 
     // The exporter alone, in this process: the book loaded and its assets read beforehand.
-    let (assets, _) = read_assets(&options, book, &loaded.settings)
+    let (assets, _) = livret_core::Source::open(&options)
+        .and_then(|source| source.assets(book, &loaded.settings))
         .map_err(|e| format!("reading the assets: {e}"))?;
     let context = ExportContext::new(book, &loaded.settings).with_assets(&assets);
     let mut exporter_times = Vec::new();

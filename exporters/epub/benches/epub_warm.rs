@@ -5,7 +5,7 @@
 //!
 //! `cargo bench -p livret-export-epub --bench epub_warm` (quick: no pandoc).
 
-use livret_core::{load, read_assets, LoadOptions};
+use livret_core::{load, LoadOptions};
 use livret_handbook_gen::bench::{ms, shared_handbook};
 use livret_model::{Block, Book, ExportContext, Inline, MemoryCache};
 use std::time::{Duration, Instant};
@@ -65,7 +65,8 @@ fn run() -> Result<(), String> {
     let (repository, origin) = shared_handbook()?;
     let options = LoadOptions::new(&repository);
     let loaded = load(&options).map_err(|e| format!("loading the handbook: {e}"))?;
-    let (assets, _) = read_assets(&options, &loaded.book, &loaded.settings)
+    let (assets, _) = livret_core::Source::open(&options)
+        .and_then(|source| source.assets(&loaded.book, &loaded.settings))
         .map_err(|e| format!("reading the assets: {e}"))?;
     let book = &loaded.book;
     let export = |book: &Book, cache: Option<&MemoryCache>| {

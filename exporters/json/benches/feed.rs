@@ -8,7 +8,7 @@
 //! the cache the cold export filled (issue 7: under 25% of the first); the warm output is checked
 //! against a cold export of the changed book, byte for byte.
 
-use livret_core::{history, load, LoadOptions};
+use livret_core::{history_with, load, HistoryOptions, LoadOptions};
 use livret_export_json::JsonExporter;
 use livret_handbook_gen::bench::{git_log_name_status, shared_handbook};
 use livret_model::{Block, Book, ExportContext, Exporter, History, Inline, MemoryCache, Settings};
@@ -35,7 +35,8 @@ fn run() -> Result<(), String> {
         let options = LoadOptions::new(&dir);
         let loaded = load(&options).map_err(|e| e.to_string())?;
         let loaded_at = Instant::now();
-        let (history, _) = history(&options, &loaded.book).map_err(|e| e.to_string())?;
+        let (history, _) = history_with(&options, &loaded.book, &HistoryOptions::default())
+            .map_err(|e| e.to_string())?;
         let walked_at = Instant::now();
         let context = ExportContext::new(&loaded.book, &loaded.settings).with_history(&history);
         let files = JsonExporter.export(&context).map_err(|e| e.to_string())?;
@@ -111,7 +112,8 @@ fn export(
 fn warm_rows(dir: &std::path::Path) -> Result<(), String> {
     let options = LoadOptions::new(dir);
     let loaded = load(&options).map_err(|e| e.to_string())?;
-    let (history, _) = history(&options, &loaded.book).map_err(|e| e.to_string())?;
+    let (history, _) = history_with(&options, &loaded.book, &HistoryOptions::default())
+        .map_err(|e| e.to_string())?;
     let (book, settings) = (&loaded.book, &loaded.settings);
     let changed = one_page_changed(book);
     let cold = best(|| export(book, settings, &history, None).map(drop))?;

@@ -359,7 +359,8 @@ fn exporter_alone(loaded: &livret_core::Loaded, handbook: &Path) -> Result<(f64,
         revision: "HEAD".to_owned(),
         root: None,
     };
-    let (assets, _) = livret_core::read_assets(&options, &loaded.book, &loaded.settings)
+    let (assets, _) = livret_core::Source::open(&options)
+        .and_then(|source| source.assets(&loaded.book, &loaded.settings))
         .map_err(|e| e.to_string())?;
     let book = &loaded.book;
     let settings = &loaded.settings;

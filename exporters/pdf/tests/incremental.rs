@@ -61,7 +61,8 @@ fn sample() -> (Book, Settings, Assets) {
         root: None,
     };
     let loaded = livret_core::load(&options).expect("the sample handbook loads");
-    let (assets, _) = livret_core::read_assets(&options, &loaded.book, &loaded.settings)
+    let (assets, _) = livret_core::Source::open(&options)
+        .and_then(|source| source.assets(&loaded.book, &loaded.settings))
         .expect("its assets load");
     (loaded.book, loaded.settings, assets)
 }
