@@ -27,10 +27,17 @@ peers:
     .ci/install-peers
 
 # The benchmark suite: whole builds on generated handbooks of 100, 400 and 1,600 pages (5 commits
-# per page), a second build after a one-page change, floors (git cat-file, git log) and peers
-# (pandoc, pandoc + WeasyPrint), in one table.
-bench: peers
-    cargo bench -p livret-cli --bench suite
+# per page) and on any real repository given (a folder or a Git bundle), a second build after a
+# one-page change, floors (git cat-file, git log) and peers (pandoc, pandoc + WeasyPrint from
+# Debian and from PyPI), in one table.
+bench *repositories: peers
+    cargo bench -p livret-cli --bench suite -- {{repositories}}
+
+# The acceptance suite on real repositories (folders or Git bundles), judged by independent
+# validators and held to tests/acceptance/bounds.json; e.g. `just acceptance ../shared/corpora/*.bundle`.
+acceptance +repositories:
+    .ci/install-acceptance
+    cargo bench -p livret-cli --bench acceptance -- {{repositories}}
 
 # Every benchmark, including each stage's own (load, feed, EPUB, PDF, history).
 bench-all: peers

@@ -20,6 +20,8 @@ def schema(document_path, schema_path):
     errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
     for error in errors[:20]:
         print(f"{'/'.join(map(str, error.absolute_path))}: {error.message}")
+    if errors:
+        print(f"{len(errors)} error(s)")
     return 1 if errors else 0
 
 
