@@ -135,16 +135,19 @@ fn accept(source: &Path, bounds: &Bounds, runs: usize) -> bool {
     let started = std::time::Instant::now();
     let mut figures = Figures::default();
     let mut failures = Vec::new();
-    let prepared = match measure(source, &work, runs, &mut figures) {
+    let prepared = match measure(source, &work, runs, &mut figures, started) {
         Ok(prepared) => Some(prepared),
         Err(message) => {
             failures.push(message);
             None
         }
     };
-    if prepared.is_some() {
-        eprintln!("{name}: validators…");
-        for (validator, result) in validate::all(&common_out(&work), &work) {
+    if let Some(prepared) = &prepared {
+        eprintln!(
+            "{name} ({:.0} s): validators…",
+            started.elapsed().as_secs_f64()
+        );
+        for (validator, result) in validate::all(&prepared.out("cold"), &work) {
             match result {
                 Ok(found) => figures.0.extend(found.0),
                 Err(message) => failures.push(format!("{validator}: {message}")),
@@ -217,28 +220,30 @@ fn accept(source: &Path, bounds: &Bounds, runs: usize) -> bool {
     failures.is_empty() && !missed
 }
 
-/// The cold build's outputs, which the validators judge.
-fn common_out(work: &Path) -> PathBuf {
-    work.join("out-cold")
-}
-
 /// Every timing and memory figure, and the determinism checks.
-fn measure(source: &Path, work: &Path, runs: usize, figures: &mut Figures) -> Result<Prepared> {
+fn measure(
+    source: &Path,
+    work: &Path,
+    runs: usize,
+    figures: &mut Figures,
+    started: std::time::Instant,
+) -> Result<Prepared> {
     let name = common::repository_name(source);
-    eprintln!("{name}: cloning…");
+    let step = |what: &str| eprintln!("{name} ({:.0} s): {what}…", started.elapsed().as_secs_f64());
+    step("cloning");
     let prepared = common::prepare(source, work)?;
     figures.push("info.pages".to_owned(), prepared.pages.len() as f64);
     for (severity, count) in diagnostics(&prepared)? {
         figures.push(format!("info.diagnostics.{severity}"), count);
     }
-    eprintln!("{name}: floors…");
+    step("floors");
     let floors = common::floors(&prepared)?;
-    eprintln!("{name}: livret, each format alone…");
+    step("livret, each format alone");
     let mut alone = Vec::new();
     for format in FORMATS {
         alone.push((format, prepared.format(format, runs)?));
     }
-    eprintln!("{name}: livret, whole builds…");
+    step("livret, whole builds");
     let builds = prepared.builds(runs)?;
     figures.measure("build", builds.cold);
     figures.push(
@@ -285,7 +290,7 @@ fn measure(source: &Path, work: &Path, runs: usize, figures: &mut Figures) -> Re
         differing(&second_cold, &prepared.out("second"))? as f64,
     );
 
-    eprintln!("{name}: pandoc EPUB…");
+    step("pandoc EPUB");
     let pandoc = prepared.pandoc_epub()?;
     figures.measure("info.pandoc_epub", pandoc);
     let epub = alone.iter().find(|(f, _)| *f == "epub").map(|(_, m)| *m);
@@ -296,7 +301,7 @@ fn measure(source: &Path, work: &Path, runs: usize, figures: &mut Figures) -> Re
             round(pandoc.seconds / epub.seconds, 1),
         );
     }
-    eprintln!("{name}: pandoc + WeasyPrint PDF…");
+    step("pandoc + WeasyPrint PDF");
     let weasyprint = prepared.pandoc_weasyprint(Path::new("weasyprint"))?;
     figures.measure("info.pandoc_weasyprint", weasyprint);
     if let Some(pdf) = pdf {
