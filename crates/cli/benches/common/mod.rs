@@ -276,8 +276,8 @@ impl Prepared {
         Ok(files.join(&self.root))
     }
 
-    /// pandoc (or pandoc with a PDF engine) on the book's pages in reading order, run in the book's folder of `base`'s files;
-    /// relative images are looked up from every page's folder.
+    /// pandoc (or pandoc with a PDF engine) on the book's pages in reading order, in the files of
+    /// `base`; relative images are looked up from every page's folder.
     fn pandoc(&self, args: &[&str], output: &Path) -> Result<Command> {
         let book = self.extract()?;
         let mut folders: Vec<String> = self
