@@ -2,8 +2,9 @@
 //! that does not, the history walk of a later revision only reads the commits made since, and
 //! progress is drawn on a terminal only.
 
+use livret_cache::MemoryCache;
 use livret_core::{HistoryOptions, LoadOptions, Source};
-use livret_model::{Diagnostic, History, MemoryCache};
+use livret_model::{Diagnostic, History};
 use livret_tests::{deleted, file, Fixture, DAY, T0};
 use std::path::Path;
 

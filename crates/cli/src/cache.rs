@@ -1,6 +1,6 @@
 //! The cache file kept between builds: read leniently, written atomically.
 
-use livret_model::MemoryCache;
+use livret_cache::MemoryCache;
 use std::path::Path;
 
 /// The cache folder's name inside the output folder, unless --cache-dir says otherwise.

@@ -5,15 +5,13 @@
 
 mod cache;
 mod diagnostic;
-mod digest;
 mod document;
 mod export;
 mod history;
 mod settings;
 
-pub use cache::{Cache, MemoryCache};
+pub use cache::Cache;
 pub use diagnostic::{Diagnostic, Severity};
-pub use digest::Digest;
 pub use document::*;
 pub use export::{Assets, ExportContext, ExportError, Exporter, Needs, OutputFile, PageVersions};
 pub use history::{History, PageChange, PageHistory, PageVersion};

@@ -9,9 +9,10 @@
 //! `LIVRET_BENCH_EPUBCHECK=1` to also run EPUBCheck on both outputs (about two minutes).
 //! Exits with status 1 when a target (20× faster than pandoc, under 150 MiB) is missed.
 
+use livret_cache::MemoryCache;
 use livret_core::{load, LoadOptions};
 use livret_handbook_gen::bench::{ms, shared_handbook, target_dir};
-use livret_model::{Block, Book, ExportContext, Inline, MemoryCache};
+use livret_model::{Block, Book, ExportContext, Inline};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;

@@ -5,9 +5,10 @@
 //!
 //! `cargo bench -p livret-export-epub --bench epub_warm` (quick: no pandoc).
 
+use livret_cache::MemoryCache;
 use livret_core::{load, LoadOptions};
 use livret_handbook_gen::bench::{ms, shared_handbook};
-use livret_model::{Block, Book, ExportContext, Inline, MemoryCache};
+use livret_model::{Block, Book, ExportContext, Inline};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 5;

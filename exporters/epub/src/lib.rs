@@ -17,9 +17,9 @@ mod tests;
 pub use links::ImageCounts;
 
 use document::{document, first_pass, second_pass, Found, Lookup};
+use livret_cache::Digest;
 use livret_html::trace;
 use livret_html::{escape_attribute, escape_text, render_page, Language, Links, Options};
-use livret_model::Digest;
 use livret_model::{
     Book, Cache, ExportContext, ExportError, Exporter, Needs, OutputFile, Page, Settings,
 };

@@ -2,7 +2,8 @@
 //! every XML file parses (roxmltree) with unique ids and links to existing ids.
 
 use super::*;
-use livret_model::{Assets, Block, Inline, MemoryCache};
+use livret_cache::MemoryCache;
+use livret_model::{Assets, Block, Inline};
 use std::io::Read;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";

@@ -8,10 +8,11 @@
 //! the cache the cold export filled (issue 7: under 25% of the first); the warm output is checked
 //! against a cold export of the changed book, byte for byte.
 
+use livret_cache::MemoryCache;
 use livret_core::{history_with, load, HistoryOptions, LoadOptions};
 use livret_export_json::JsonExporter;
 use livret_handbook_gen::bench::{git_log_name_status, shared_handbook};
-use livret_model::{Block, Book, ExportContext, Exporter, History, Inline, MemoryCache, Settings};
+use livret_model::{Block, Book, ExportContext, Exporter, History, Inline, Settings};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 5;

@@ -1,9 +1,9 @@
 //! The published pages as a JSON Feed 1.1, with stable ids, absolute links and dates from Git.
 
 use crate::CACHE_FORMAT;
+use livret_cache::Digest;
 use livret_html::trace::{self, Decoder, Encoder, Recorder};
 use livret_html::{render_page, Links, Options};
-use livret_model::Digest;
 use livret_model::{
     Book, Cache, ExportContext, OutputFile, Page, PageHistory, Target, TocEntry, TocTarget, XRef,
 };

@@ -3,7 +3,7 @@
 
 mod feed;
 
-use livret_model::Digest;
+use livret_cache::Digest;
 use livret_model::{
     Book, Cache, Diagnostic, ExportContext, ExportError, Exporter, Needs, OutputFile, Page,
     Severity,

@@ -68,9 +68,8 @@ pub(crate) fn paragraph(text: &str) -> Block {
 mod tests {
     use super::*;
     use crate::JsonExporter;
-    use livret_model::{
-        ExportContext, Exporter, History, MemoryCache, PageHistory, PageVersion, Settings,
-    };
+    use livret_cache::MemoryCache;
+    use livret_model::{ExportContext, Exporter, History, PageHistory, PageVersion, Settings};
 
     fn history() -> History {
         let mut history = History::default();

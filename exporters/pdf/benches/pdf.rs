@@ -353,7 +353,8 @@ fn edited_clone(handbook: &Path, target: &Path) -> Result<(PathBuf, String), Str
 /// Best times of the PDF exporter alone: from scratch, and again after one page changed with
 /// the cache of the first export (a fresh copy of it each run, as a new build would read it).
 fn exporter_alone(loaded: &livret_core::Loaded, handbook: &Path) -> Result<(f64, f64), String> {
-    use livret_model::{Block, ExportContext, Inline, MemoryCache};
+    use livret_cache::MemoryCache;
+    use livret_model::{Block, ExportContext, Inline};
     let options = livret_core::LoadOptions {
         repository: handbook.to_path_buf(),
         revision: "HEAD".to_owned(),

@@ -227,7 +227,7 @@ pub(crate) fn context_digest(context: &ExportContext<'_>) -> u128 {
 /// The key of a page's layout at `x`, `width`, inside `depth` boxes, or `None` when the page
 /// cannot be digested.
 fn page_key(context: u128, x: f32, width: f32, depth: usize, page: &Page) -> Option<u128> {
-    let mut digest = livret_model::Digest::new(KIND);
+    let mut digest = livret_cache::Digest::new(KIND);
     digest
         .bytes(VERSION)
         .bytes(&context.to_le_bytes())

@@ -1,8 +1,9 @@
 //! A PDF exported with the work kept from an earlier build (laid-out pages, compressed streams,
 //! font subsets) is byte for byte the PDF exported from scratch.
 
+use livret_cache::MemoryCache;
 use livret_export_pdf::PdfExporter;
-use livret_model::{Assets, Block, Book, Cache, ExportContext, Inline, MemoryCache, Settings};
+use livret_model::{Assets, Block, Book, Cache, ExportContext, Inline, Settings};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
