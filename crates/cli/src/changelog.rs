@@ -1,12 +1,11 @@
 //! `livret changelog`: how the followed pages (the values page by default) evolved, read from the
 //! whole Git history, as `CHANGELOG.md` and `changelog.json`.
 
-use crate::{load_options, output, report, SourceArgs};
-use anyhow::{bail, Context, Result};
+use crate::{load_options, report, SourceArgs};
+use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
-use livret_core::{HistoryOptions, Source, WalkMode};
-use livret_export_changelog::{build, parse_day, render, tracked_pages, Language, Options, Output};
-use livret_model::ExportContext;
+use livret_driver::{Build, CacheDir};
+use livret_export_changelog::{parse_day, ChangelogExporter, Language, Options, Output};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -64,45 +63,8 @@ fn parse_until(text: &str) -> Result<i64, String> {
     Ok(if is_day { start + 86_400 } else { start + 1 })
 }
 
+/// `livret changelog` is a build with the changelog exporter alone, chosen by the arguments.
 pub fn run(args: &ChangelogArgs, verbosity: report::Verbosity) -> Result<u8> {
-    let options = load_options(&args.source);
-    let source = Source::open(&options)?;
-    let loaded = source.load()?;
-    let book = &loaded.book;
-    let pages: Vec<String> = if args.all_pages {
-        book.pages.iter().map(|page| page.path.clone()).collect()
-    } else if !args.page.is_empty() {
-        args.page.clone()
-    } else {
-        tracked_pages(book, &loaded.settings)
-    };
-    if pages.is_empty() {
-        bail!("no page to follow: pass --page PATH or --all-pages, or list pages under `changelog.pages` in livret.yaml");
-    }
-    for page in &pages {
-        if book.page(page).is_none() && !book.orphans.contains(page) {
-            let known: Vec<&str> = book
-                .pages
-                .iter()
-                .map(|p| p.path.as_str())
-                .take(10)
-                .collect();
-            bail!("there is no page `{page}` in the book; pages are named by their path in the book, such as {}", known.join(", "));
-        }
-    }
-    let walk = HistoryOptions {
-        mode: if args.all_commits {
-            WalkMode::AllCommits
-        } else {
-            WalkMode::FirstParent
-        },
-        pages: Some(pages.clone()),
-    };
-    let (history, mut diagnostics) = source.history(book, &walk)?;
-    let (versions, found) = source.versions(book, &history, &pages)?;
-    diagnostics.extend(found);
-    report::print_text(&diagnostics, pages.len(), verbosity);
-
     let language = match args.language.as_deref() {
         None => None,
         Some(tag @ ("fr" | "en")) => Some(Language::from_tag(tag)),
@@ -110,38 +72,32 @@ pub fn run(args: &ChangelogArgs, verbosity: report::Verbosity) -> Result<u8> {
             bail!("language `{other}` is not available for the changelog (available: fr, en)")
         }
     };
-    let changelog_options = Options {
-        pages: Some(pages),
-        since: args.since,
-        until: args.until,
-        language,
-        all_commits: args.all_commits,
+    let exporter = ChangelogExporter {
+        options: Options {
+            pages: (!args.page.is_empty()).then(|| args.page.clone()),
+            all_pages: args.all_pages,
+            since: args.since,
+            until: args.until,
+            language,
+            all_commits: args.all_commits,
+        },
+        outputs: args
+            .format
+            .iter()
+            .map(|format| match format {
+                ChangelogFormat::Md => Output::Markdown,
+                ChangelogFormat::Json => Output::Json,
+                ChangelogFormat::Feed => Output::Feed,
+            })
+            .collect(),
     };
-    let context = ExportContext::new(book, &loaded.settings)
-        .with_history(&history)
-        .with_versions(&versions);
-    let changelog = match build(&context, &changelog_options) {
-        Ok(changelog) => changelog,
-        Err(error) => {
-            eprintln!("{}", report::error_line(&error.to_string()));
-            return Ok(crate::EXIT_PROBLEMS);
-        }
-    };
-    let outputs: Vec<Output> = args
-        .format
-        .iter()
-        .map(|format| match format {
-            ChangelogFormat::Md => Output::Markdown,
-            ChangelogFormat::Json => Output::Json,
-            ChangelogFormat::Feed => Output::Feed,
+    let build = Build::new(load_options(&args.source), &args.out)
+        .with_exporters(vec![Box::new(exporter.clone())])
+        .with_cache(CacheDir::Off);
+    Ok(crate::run_build(&build, verbosity, |built| {
+        let (book, settings) = (&built.loaded.book, &built.loaded.settings);
+        exporter.followed_pages(book, settings).is_empty().then(|| {
+            "no page to follow: pass --page PATH or --all-pages, or list pages under `changelog.pages` in livret.yaml".to_owned()
         })
-        .collect();
-    for file in render(&changelog, &outputs) {
-        let path = output::write_atomically(&args.out, &file)
-            .with_context(|| format!("could not write {}", file.name))?;
-        if verbosity != report::Verbosity::Quiet {
-            eprintln!("wrote {}", path.display());
-        }
-    }
-    Ok(0)
+    }))
 }

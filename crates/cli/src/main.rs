@@ -1,15 +1,14 @@
 //! The `livret` command: check, inspect and build a GitBook handbook straight from its Git repository.
 
-mod cache;
 mod changelog;
-mod output;
 mod progress;
 mod report;
 
 use anyhow::{bail, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use livret_core::{load, HistoryOptions, LoadOptions, Loaded, Source};
-use livret_model::{ExportContext, Exporter, Needs, Severity};
+use livret_core::{load, LoadOptions, Loaded};
+use livret_driver::{Build, CacheDir};
+use livret_model::Severity;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -175,15 +174,6 @@ fn run(cli: &Cli) -> Result<u8> {
     }
 }
 
-/// `book.pdf` or `book.json, feed.json`.
-fn file_names(files: &[livret_model::OutputFile]) -> String {
-    files
-        .iter()
-        .map(|file| file.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn load_book(source: &SourceArgs) -> Result<Loaded> {
     Ok(load(&load_options(source))?)
 }
@@ -196,16 +186,6 @@ fn load_options(source: &SourceArgs) -> LoadOptions {
     }
 }
 
-/// The exporters this build of livret has, in the order outputs are reported.
-fn available_exporters() -> Vec<Box<dyn Exporter>> {
-    vec![
-        Box::new(livret_export_pdf::PdfExporter),
-        Box::new(livret_export_epub::EpubExporter),
-        Box::new(livret_export_json::JsonExporter),
-        Box::new(livret_export_changelog::ChangelogExporter),
-    ]
-}
-
 fn build(
     source: &SourceArgs,
     formats: &[String],
@@ -213,192 +193,61 @@ fn build(
     cache_args: &CacheArgs,
     verbosity: report::Verbosity,
 ) -> Result<u8> {
-    let exporters = available_exporters();
-    let names: Vec<&str> = exporters.iter().map(|e| e.name()).collect();
-    for format in formats {
-        if !names.contains(&format.as_str()) {
-            let available = if names.is_empty() {
-                "none yet".to_owned()
-            } else {
-                names.join(", ")
-            };
-            bail!("format `{format}` is not available in this version of livret (available: {available})");
-        }
-    }
-    let chosen: Vec<&dyn Exporter> = exporters
-        .iter()
-        .map(|e| e.as_ref())
-        .filter(|e| formats.is_empty() || formats.iter().any(|f| f == e.name()))
-        .collect();
-    let options = load_options(source);
-    let progress = progress::Progress::new(verbosity != report::Verbosity::Quiet);
-    let cache_file = match (cache_args.no_cache, &cache_args.cache_dir) {
-        (true, _) => None,
-        (false, Some(dir)) => Some(dir.join(cache::FILE_NAME)),
-        (false, None) => Some(out.join(cache::DEFAULT_DIR).join(cache::FILE_NAME)),
+    let cache = match (cache_args.no_cache, &cache_args.cache_dir) {
+        (true, _) => CacheDir::Off,
+        (false, Some(dir)) => CacheDir::At(dir.clone()),
+        (false, None) => CacheDir::InOutput,
     };
-    // The cache is read while the book is.
-    let reading_cache = cache_file.clone().map(|file| {
-        let line = progress.line("reading the cache");
-        (line, std::thread::spawn(move || cache::read(&file)))
-    });
-    // Drawn when the walk starts, below the stages before it.
-    let walk_line = std::cell::OnceCell::new();
-    let count_commits = |walked: usize| {
-        walk_line
-            .get_or_init(|| progress.line("walking the history"))
-            .count(walked, "commits");
-    };
-    let mut repository = progress.stage("opening the repository", || Source::open(&options))?;
-    let mut loaded = progress.stage("reading the book", || repository.load())?;
-    let cache = reading_cache.and_then(|(line, reading)| {
-        let cache = reading.join().ok();
-        line.done("");
-        cache
-    });
-    if let Some(cache) = &cache {
-        repository = repository.with_cache(cache);
-    }
-    let repository = repository.with_walk_progress(&count_commits);
-    let needs = chosen
-        .iter()
-        .fold(Needs::default(), |needs, e| needs.union(e.needs()));
-    let history = match needs.history {
-        true => {
-            let walked = repository.history(&loaded.book, &HistoryOptions::default())?;
-            if let Some(line) = walk_line.get() {
-                line.done(&format!(", {} commits", walked.0.commits));
-            }
-            Some(walked)
-        }
-        false => None,
-    };
-    let assets = match needs.assets {
-        true => Some(progress.stage("reading the assets", || {
-            repository.assets(&loaded.book, &loaded.settings)
-        })?),
-        false => None,
-    };
-    let versions = match (&history, needs.versions) {
-        (Some((history, _)), true) => Some(progress.stage("reading past versions", || {
-            let pages = livret_export_changelog::tracked_pages(&loaded.book, &loaded.settings);
-            repository.versions(&loaded.book, history, &pages)
-        })?),
-        _ => None,
-    };
-    let found: Vec<_> = history
-        .iter()
-        .map(|(_, d)| d)
-        .chain(assets.iter().map(|(_, d)| d))
-        .chain(versions.iter().map(|(_, d)| d))
-        .flatten()
-        .cloned()
-        .collect();
-    loaded.book.diagnostics.extend(found);
-    let mut context = ExportContext::new(&loaded.book, &loaded.settings);
-    if let Some((history, _)) = &history {
-        context = context.with_history(history);
-    }
-    if let Some((assets, _)) = &assets {
-        context = context.with_assets(assets);
-    }
-    if let Some((versions, _)) = &versions {
-        context = context.with_versions(versions);
-    }
-    if let Some(cache) = &cache {
-        context = context.with_cache(cache);
-    }
-    // Found out now rather than after every export has run.
-    std::fs::create_dir_all(out).map_err(|error| {
-        anyhow::anyhow!(
-            "could not write {}: {error}; choose another folder with --out",
-            out.display()
-        )
-    })?;
-    let lines: Vec<progress::Line> = chosen.iter().map(|e| progress.line(e.name())).collect();
-    let outcomes = livret_core::run_exporters(&chosen, &context, &|outcome| {
-        if let Some(index) = chosen.iter().position(|e| e.name() == outcome.exporter) {
-            let detail = match &outcome.result {
-                Ok((files, _)) => format!(", {}", file_names(files)),
-                Err(_) => ", failed".to_owned(),
-            };
-            lines[index].finish(outcome.result.is_ok(), outcome.elapsed, &detail);
-        }
-    });
-    drop(lines);
-    let mut diagnostics = loaded.book.diagnostics.clone();
-    for outcome in &outcomes {
-        if let Ok((_, found)) = &outcome.result {
-            diagnostics.extend(found.iter().cloned());
-        }
-    }
-    report::print_text(&diagnostics, loaded.book.pages.len(), verbosity);
-    let (failed, mut messages) = progress.stage("writing the outputs", || {
-        write_outputs(outcomes, out, verbosity)
-    });
-    // After the outputs, not beside them: their fsync would flush the cache to disk too (ext4
-    // commits every file's pending data with the journal), and the cache need not be durable.
-    if let (Some(cache), Some(file)) = (&cache, &cache_file) {
-        // A cache that cannot be written costs the next build time, nothing else.
-        if let Err(message) = progress.stage("saving the cache", || cache::write(cache, file)) {
-            messages.push(report::warning_line(&message));
-        }
-    }
-    for message in messages {
-        eprintln!("{message}");
-    }
-    if let (Some(cache), Some(file), report::Verbosity::Verbose) = (&cache, &cache_file, verbosity)
-    {
-        let (hits, misses) = cache.hits_and_misses();
-        eprintln!(
-            "cache: {hits} results reused, {misses} computed ({})",
-            file.display()
-        );
-    }
-    if verbosity == report::Verbosity::Verbose {
-        eprintln!("took: {}", progress.summary());
-    }
-    Ok(if failed { EXIT_PROBLEMS } else { 0 })
+    let build = Build::new(load_options(source), out)
+        .with_exporters(livret_driver::exporters_for(formats)?)
+        .with_cache(cache);
+    Ok(run_build(&build, verbosity, |_| None))
 }
 
-/// Writes every success, whatever failed before it; whether something failed, and what to say.
-fn write_outputs(
-    outcomes: Vec<livret_core::ExportOutcome>,
-    out: &std::path::Path,
+/// Runs a build, prints its diagnostics, writes its outputs and says what it did; `refuse` may
+/// stop it before anything is written, with the reason. The exit status.
+fn run_build(
+    build: &Build,
     verbosity: report::Verbosity,
-) -> (bool, Vec<String>) {
-    let mut failed = false;
-    let mut messages = Vec::new();
-    for outcome in outcomes {
-        let written = outcome
-            .result
-            .map_err(|error| error.to_string())
-            .and_then(|(files, _)| {
-                files
-                    .iter()
-                    .map(|file| {
-                        output::write_atomically(out, file).map_err(|error| {
-                            format!(
-                                "could not write {}: {error}",
-                                out.join(&file.name).display()
-                            )
-                        })
-                    })
-                    .collect::<Result<Vec<_>, String>>()
-            });
-        match written {
-            Ok(paths) if verbosity != report::Verbosity::Quiet => {
-                messages.extend(paths.iter().map(|path| format!("wrote {}", path.display())))
-            }
-            Ok(_) => {}
-            Err(message) => {
-                failed = true;
-                messages.push(report::error_line(&format!(
-                    "{}: {message}",
-                    outcome.exporter
-                )));
-            }
+    refuse: impl FnOnce(&livret_driver::Built) -> Option<String>,
+) -> u8 {
+    let progress = progress::Progress::new(verbosity != report::Verbosity::Quiet);
+    let built = match build.run(&progress) {
+        Ok(built) => built,
+        Err(error) => {
+            eprintln!("{}", report::error_line(&error.to_string()));
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    report::print_text(&built.diagnostics, built.loaded.book.pages.len(), verbosity);
+    if let Some(reason) = refuse(&built) {
+        eprintln!("{}", report::error_line(&reason));
+        return EXIT_PROBLEMS;
+    }
+    let written = built.write(&progress);
+    if verbosity != report::Verbosity::Quiet {
+        for path in &written.files {
+            eprintln!("wrote {}", path.display());
         }
     }
-    (failed, messages)
+    for (exporter, message) in &written.failures {
+        eprintln!("{}", report::error_line(&format!("{exporter}: {message}")));
+    }
+    if let Some(warning) = &written.cache_warning {
+        eprintln!("{}", report::warning_line(warning));
+    }
+    if verbosity == report::Verbosity::Verbose {
+        if let Some((hits, misses, file)) = built.cache_use() {
+            eprintln!(
+                "cache: {hits} results reused, {misses} computed ({})",
+                file.display()
+            );
+        }
+        eprintln!("took: {}", progress.summary());
+    }
+    if written.failures.is_empty() {
+        0
+    } else {
+        EXIT_PROBLEMS
+    }
 }

@@ -4,7 +4,7 @@
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What each finished line took, in the order they finished.
 type Timings = Arc<Mutex<Vec<(String, Duration)>>>;
@@ -13,6 +13,8 @@ type Timings = Arc<Mutex<Vec<(String, Duration)>>>;
 pub struct Progress {
     bars: Option<MultiProgress>,
     timings: Timings,
+    /// The lines of the stages under way, by stage.
+    open: Mutex<Vec<(String, Line)>>,
 }
 
 impl Progress {
@@ -22,15 +24,13 @@ impl Progress {
         Progress {
             bars,
             timings: Timings::default(),
+            open: Mutex::default(),
         }
     }
 
     /// `reading the book 0.08 s, pdf 0.52 s, …`: every finished line and its time.
     pub fn summary(&self) -> String {
-        let timings = match self.timings.lock() {
-            Ok(timings) => timings.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        };
+        let timings = lock(&self.timings).clone();
         timings
             .iter()
             .map(|(name, elapsed)| format!("{name} {:.2} s", elapsed.as_secs_f64()))
@@ -50,17 +50,56 @@ impl Progress {
         Line {
             bar,
             message: message.to_owned(),
-            start: Instant::now(),
             timings: self.timings.clone(),
         }
     }
 
-    /// Runs one stage of work with its line shown, then marks it done.
-    pub fn stage<T>(&self, name: &str, work: impl FnOnce() -> T) -> T {
-        let line = self.line(name);
-        let result = work();
-        line.done("");
-        result
+    fn take(&self, stage: &str) -> Option<Line> {
+        let mut open = lock(&self.open);
+        let index = open.iter().position(|(name, _)| name == stage)?;
+        Some(open.remove(index).1)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match mutex.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// The driver's stages, one line each.
+impl livret_driver::Observer for Progress {
+    fn started(&self, stage: &str) {
+        let line = self.line(stage);
+        lock(&self.open).push((stage.to_owned(), line));
+    }
+
+    fn finished(&self, stage: &str, elapsed: Duration, detail: &str) {
+        if let Some(line) = self.take(stage) {
+            line.finish(true, elapsed, detail);
+        }
+    }
+
+    fn walked(&self, commits: usize) {
+        let open = lock(&self.open);
+        if let Some((_, line)) = open.iter().find(|(name, _)| name == "walking the history") {
+            line.count(commits, "commits");
+        }
+    }
+
+    fn exported(&self, outcome: &livret_driver::Outcome) {
+        let Some(line) = self.take(outcome.exporter) else {
+            return;
+        };
+        let detail = match &outcome.result {
+            Ok(files) => {
+                let names: Vec<&str> = files.iter().map(|file| file.name.as_str()).collect();
+                format!(", {}", names.join(", "))
+            }
+            Err(_) => ", failed".to_owned(),
+        };
+        line.finish(outcome.result.is_ok(), outcome.elapsed, &detail);
     }
 }
 
@@ -69,7 +108,6 @@ impl Progress {
 pub struct Line {
     bar: Option<ProgressBar>,
     message: String,
-    start: Instant,
     timings: Timings,
 }
 
@@ -81,16 +119,9 @@ impl Line {
         }
     }
 
-    /// Ends the line with ✓ and the time since it was drawn.
-    pub fn done(&self, detail: &str) {
-        self.finish(true, self.start.elapsed(), detail);
-    }
-
     /// Ends the line with ✓ or ✗, the time the work took and a detail.
     pub fn finish(&self, succeeded: bool, elapsed: Duration, detail: &str) {
-        if let Ok(mut timings) = self.timings.lock() {
-            timings.push((self.message.clone(), elapsed));
-        }
+        lock(&self.timings).push((self.message.clone(), elapsed));
         if let Some(bar) = &self.bar {
             let mark = if succeeded { "✓" } else { "✗" };
             bar.set_style(style("{msg}"));

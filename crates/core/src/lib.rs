@@ -1,5 +1,5 @@
 //! livret's core: reads a GitBook handbook out of a Git repository at any revision and parses it
-//! into the typed document model, with diagnostics; runs exporters in parallel.
+//! into the typed document model, with diagnostics.
 
 mod assets;
 mod config;
@@ -12,7 +12,6 @@ mod liquid;
 mod load;
 mod markdown;
 mod parse;
-mod pipeline;
 mod source;
 mod summary;
 mod text;
@@ -27,7 +26,6 @@ pub use links::{slug, BookIndex};
 pub use load::{load, LoadOptions, Loaded};
 pub use markdown::AnchoredLink;
 pub use parse::{parse_page, Library, ParsedPage};
-pub use pipeline::{run_exporters, ExportOutcome};
 pub use source::Source;
 pub use text::repair_mojibake;
 pub use versions::parse_versions;

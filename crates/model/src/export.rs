@@ -13,16 +13,19 @@ pub struct Assets {
 /// Parsed page versions from the history, by blob id (each distinct version parsed once).
 pub type PageVersions = BTreeMap<String, Page>;
 
-/// What an exporter asks the driver to prepare, beyond the book; each costs time.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// What an exporter asks the driver to prepare, beyond the book; each costs time. Given before
+/// anything runs, from the book and its settings, so the driver prepares all of it at once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Needs {
-    /// A walk of the history (dates, authors, versions of pages).
+    /// A walk of every page's history (dates, authors).
     pub history: bool,
     /// The bytes of assets and fonts.
     pub assets: bool,
-    /// Every past version of the changelog's pages, parsed (implies `history`).
-    pub versions: bool,
+    /// Pages (paths in the book) whose past versions are parsed; their history is walked too.
+    pub versions: Vec<String>,
+    /// The walk reads every commit, merged branches included, not only first parents.
+    pub all_commits: bool,
 }
 
 impl Needs {
@@ -40,35 +43,53 @@ impl Needs {
         }
     }
 
-    pub fn versions() -> Self {
+    /// Every past version of `pages`, parsed.
+    pub fn versions(pages: Vec<String>) -> Self {
         Needs {
-            history: true,
-            versions: true,
+            versions: pages,
             ..Needs::default()
         }
     }
 
-    pub fn union(self, other: Needs) -> Needs {
+    /// Walks every commit rather than first parents only.
+    pub fn with_all_commits(mut self, all_commits: bool) -> Self {
+        self.all_commits = all_commits;
+        self
+    }
+
+    /// What two exporters need together.
+    pub fn union(mut self, other: Needs) -> Needs {
+        for page in other.versions {
+            if !self.versions.contains(&page) {
+                self.versions.push(page);
+            }
+        }
         Needs {
             history: self.history || other.history,
             assets: self.assets || other.assets,
-            versions: self.versions || other.versions,
+            versions: self.versions,
+            all_commits: self.all_commits || other.all_commits,
         }
     }
 }
 
-/// What an exporter is given. New fields may be added without breaking exporters.
+static NO_HISTORY: History = History::empty();
+static NO_ASSETS: Assets = Assets::empty();
+static NO_VERSIONS: PageVersions = BTreeMap::new();
+
+/// What an exporter is given: what it said it [`Needs`] is there, the rest is empty. New fields
+/// may be added without breaking exporters.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ExportContext<'a> {
     pub book: &'a Book,
     pub settings: &'a Settings,
-    /// The history of every page, when an exporter needs it (feeds, changelogs).
-    pub history: Option<&'a History>,
-    /// Asset bytes, when an exporter needs them (EPUB, PDF).
-    pub assets: Option<&'a Assets>,
-    /// Past versions of pages, when an exporter needs them (changelog).
-    pub versions: Option<&'a PageVersions>,
+    /// The history of the pages (feeds, changelogs).
+    pub history: &'a History,
+    /// Asset bytes (EPUB, PDF).
+    pub assets: &'a Assets,
+    /// Past versions of pages (changelog).
+    pub versions: &'a PageVersions,
     /// Where to keep and find expensive results across builds, when the driver has one.
     pub cache: Option<&'a dyn Cache>,
 }
@@ -78,25 +99,25 @@ impl<'a> ExportContext<'a> {
         ExportContext {
             book,
             settings,
-            history: None,
-            assets: None,
-            versions: None,
+            history: &NO_HISTORY,
+            assets: &NO_ASSETS,
+            versions: &NO_VERSIONS,
             cache: None,
         }
     }
 
     pub fn with_history(mut self, history: &'a History) -> Self {
-        self.history = Some(history);
+        self.history = history;
         self
     }
 
     pub fn with_assets(mut self, assets: &'a Assets) -> Self {
-        self.assets = Some(assets);
+        self.assets = assets;
         self
     }
 
     pub fn with_versions(mut self, versions: &'a PageVersions) -> Self {
-        self.versions = Some(versions);
+        self.versions = versions;
         self
     }
 
@@ -129,20 +150,40 @@ impl std::fmt::Display for ExportError {
 
 impl std::error::Error for ExportError {}
 
-/// A backend: a function from the book and its settings to output files.
-pub trait Exporter: Send + Sync {
+/// What an export produced: its files, and the problems it met on the way (never fatal).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Export {
+    pub files: Vec<OutputFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Export {
+    /// Files and no diagnostics.
+    pub fn files(files: Vec<OutputFile>) -> Self {
+        Export {
+            files,
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+/// A backend: a function from the book, its settings and what it needs to output files.
+pub trait Exporter: Send + Sync + std::fmt::Debug {
     /// The format name used on the command line, e.g. `epub`.
     fn name(&self) -> &'static str;
-    fn export(&self, context: &ExportContext<'_>) -> Result<Vec<OutputFile>, ExportError>;
-    /// Like `export`, with the problems met on the way (never fatal); the driver calls this one.
-    fn export_with_diagnostics(
-        &self,
-        context: &ExportContext<'_>,
-    ) -> Result<(Vec<OutputFile>, Vec<Diagnostic>), ExportError> {
-        self.export(context).map(|files| (files, Vec::new()))
-    }
     /// What the driver must prepare for this exporter besides the book.
-    fn needs(&self) -> Needs {
+    fn needs(&self, _book: &Book, _settings: &Settings) -> Needs {
         Needs::default()
+    }
+    fn export(&self, context: &ExportContext<'_>) -> Result<Export, ExportError>;
+}
+
+impl Assets {
+    /// No assets, no font.
+    pub const fn empty() -> Self {
+        Assets {
+            files: BTreeMap::new(),
+            font: None,
+        }
     }
 }

@@ -14,6 +14,17 @@ pub struct History {
     pub shallow_boundary: Option<String>,
 }
 
+impl History {
+    /// No page, no commit.
+    pub const fn empty() -> Self {
+        History {
+            pages: BTreeMap::new(),
+            commits: 0,
+            shallow_boundary: None,
+        }
+    }
+}
+
 /// Every commit that touched a page, newest first, following it through moves.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -13,6 +13,8 @@ mod settings;
 pub use cache::Cache;
 pub use diagnostic::{Diagnostic, Severity};
 pub use document::*;
-pub use export::{Assets, ExportContext, ExportError, Exporter, Needs, OutputFile, PageVersions};
+pub use export::{
+    Assets, Export, ExportContext, ExportError, Exporter, Needs, OutputFile, PageVersions,
+};
 pub use history::{History, PageChange, PageHistory, PageVersion};
 pub use settings::{ChangelogSettings, FeedSettings, PageSize, PdfSettings, Settings};

@@ -26,7 +26,9 @@ pub use model::{
 };
 pub use words::{DiffKind, DiffPart};
 
-use livret_model::{Book, ExportContext, ExportError, Exporter, Needs, OutputFile, Settings};
+use livret_model::{
+    Book, Export, ExportContext, ExportError, Exporter, Needs, OutputFile, Settings,
+};
 use rayon::prelude::*;
 
 /// File names of the outputs.
@@ -37,24 +39,52 @@ pub const FEED_FILE: &str = "changes.json";
 /// Page names that are taken for the values page when `changelog.pages` is not set.
 const VALUES_PAGE_NAMES: &[&str] = &["valeurs", "nos-valeurs", "values", "our-values"];
 
-#[derive(Debug, Default)]
-pub struct ChangelogExporter;
+/// Writes the changelog of the followed pages: by default, as `livret build` does, every output of
+/// the pages that livret.yaml or the values page's name choose, first-parent history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangelogExporter {
+    pub options: Options,
+    pub outputs: Vec<Output>,
+}
+
+impl Default for ChangelogExporter {
+    fn default() -> Self {
+        ChangelogExporter {
+            options: Options::default(),
+            outputs: vec![Output::Markdown, Output::Json, Output::Feed],
+        }
+    }
+}
 
 impl Exporter for ChangelogExporter {
     fn name(&self) -> &'static str {
         "changelog"
     }
 
-    fn export(&self, context: &ExportContext<'_>) -> Result<Vec<OutputFile>, ExportError> {
-        let changelog = build(context, &Options::default())?;
-        Ok(render(
-            &changelog,
-            &[Output::Markdown, Output::Json, Output::Feed],
-        ))
+    fn export(&self, context: &ExportContext<'_>) -> Result<Export, ExportError> {
+        let changelog = build(context, &self.options)?;
+        Ok(Export::files(render(&changelog, &self.outputs)))
     }
 
-    fn needs(&self) -> Needs {
-        Needs::versions()
+    fn needs(&self, book: &Book, settings: &Settings) -> Needs {
+        Needs::versions(self.followed_pages(book, settings))
+            .with_all_commits(self.options.all_commits)
+    }
+}
+
+impl ChangelogExporter {
+    /// The pages this changelog follows.
+    pub fn followed_pages(&self, book: &Book, settings: &Settings) -> Vec<String> {
+        followed_pages(book, settings, &self.options)
+    }
+}
+
+/// Every published page, the pages of the options, else [`tracked_pages`].
+fn followed_pages(book: &Book, settings: &Settings, options: &Options) -> Vec<String> {
+    match (&options.pages, options.all_pages) {
+        (_, true) => book.pages.iter().map(|page| page.path.clone()).collect(),
+        (Some(pages), false) => pages.clone(),
+        (None, false) => tracked_pages(book, settings),
     }
 }
 
@@ -63,13 +93,15 @@ impl Exporter for ChangelogExporter {
 pub struct Options {
     /// Pages to follow (paths in the book); `changelog.pages` of livret.yaml when `None`.
     pub pages: Option<Vec<String>>,
+    /// Follow every published page instead.
+    pub all_pages: bool,
     /// Only revisions at or after this time (seconds since the epoch).
     pub since: Option<i64>,
     /// Only revisions before this time.
     pub until: Option<i64>,
     /// The language of the labels; the handbook's by default.
     pub language: Option<Language>,
-    /// Say that every commit was read, not only first parents.
+    /// Read every commit, merged branches included, not only first parents.
     pub all_commits: bool,
 }
 
@@ -111,16 +143,8 @@ fn error(message: impl Into<String>) -> ExportError {
 /// Builds the changelog of the followed pages from the history and parsed versions in `context`.
 pub fn build(context: &ExportContext<'_>, options: &Options) -> Result<Changelog, ExportError> {
     let book = context.book;
-    let history = context.history.ok_or_else(|| {
-        error("the history of the pages was not read (the driver must honour `needs()`)")
-    })?;
-    let versions = context.versions.ok_or_else(|| {
-        error("the past versions of the pages were not parsed (the driver must honour `needs()`)")
-    })?;
-    let pages = options
-        .pages
-        .clone()
-        .unwrap_or_else(|| tracked_pages(book, context.settings));
+    let (history, versions) = (context.history, context.versions);
+    let pages = followed_pages(book, context.settings, options);
     // No page to follow: the changelog says how to choose one rather than failing every build.
     let language = options
         .language

@@ -21,7 +21,7 @@ use livret_cache::Digest;
 use livret_html::trace;
 use livret_html::{escape_attribute, escape_text, render_page, Language, Links, Options};
 use livret_model::{
-    Book, Cache, ExportContext, ExportError, Exporter, Needs, OutputFile, Page, Settings,
+    Book, Cache, Export, ExportContext, ExportError, Exporter, Needs, OutputFile, Page, Settings,
 };
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -43,16 +43,16 @@ impl Exporter for EpubExporter {
         "epub"
     }
 
-    fn needs(&self) -> Needs {
+    fn needs(&self, _: &Book, _: &Settings) -> Needs {
         Needs::assets()
     }
 
-    fn export(&self, context: &ExportContext<'_>) -> Result<Vec<OutputFile>, ExportError> {
+    fn export(&self, context: &ExportContext<'_>) -> Result<Export, ExportError> {
         let built = build(context)?;
-        Ok(vec![OutputFile {
+        Ok(Export::files(vec![OutputFile {
             name: FILE_NAME.to_owned(),
             bytes: built.bytes,
-        }])
+        }]))
     }
 }
 
@@ -410,7 +410,7 @@ pub fn build(context: &ExportContext<'_>) -> Result<Built, ExportError> {
             .iter()
             .zip(&files)
             .map(|(page, file)| (page.path.as_str(), file.as_str(), page.title.as_str())),
-        context.assets,
+        Some(context.assets),
     );
     let links = links::EpubLinks::new(&table);
     let mut options = Options::default();
@@ -591,7 +591,8 @@ pub fn build(context: &ExportContext<'_>) -> Result<Built, ExportError> {
     for image in &embedded {
         let bytes = context
             .assets
-            .and_then(|assets| assets.files.get(&image.source))
+            .files
+            .get(&image.source)
             .ok_or_else(|| fail(format!("the bytes of {} went missing", image.source)))?;
         ours.push((
             package::in_package(&image.file),
@@ -705,7 +706,7 @@ fn cover_image<'c>(
 ) -> Option<(String, &'static str, &'c Vec<u8>)> {
     let path = settings.pdf.cover_image.as_deref()?;
     let path = path.trim().trim_start_matches("./").trim_start_matches('/');
-    let bytes = context.assets?.files.get(path)?;
+    let bytes = context.assets.files.get(path)?;
     let (media_type, extension) = links::core_image_type(bytes)?;
     Some((format!("images/cover.{extension}"), media_type, bytes))
 }

@@ -43,7 +43,7 @@ fn run() -> Result<(), String> {
         let files = JsonExporter.export(&context).map_err(|e| e.to_string())?;
         let exported_at = Instant::now();
         items = loaded.book.pages.len();
-        bytes = files.iter().map(|f| f.bytes.len()).sum();
+        bytes = files.files.iter().map(|f| f.bytes.len()).sum();
         for (part, took) in parts.iter_mut().zip([
             loaded_at - start,
             walked_at - loaded_at,
@@ -106,7 +106,7 @@ fn export(
         context = context.with_cache(cache);
     }
     let files = JsonExporter.export(&context).map_err(|e| e.to_string())?;
-    Ok(files.into_iter().map(|file| file.bytes).collect())
+    Ok(files.files.into_iter().map(|file| file.bytes).collect())
 }
 
 /// Cold and warm exports (book.json + feed.json) of the loaded handbook, in this process.

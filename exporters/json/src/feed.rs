@@ -92,10 +92,7 @@ pub fn feed_files(
         .filter(|(_, page)| !page.front_matter.hidden)
         .map(|(index, page)| {
             let key = keys.get(index).copied().flatten();
-            let history = context
-                .history
-                .and_then(|h| h.pages.get(&page.path))
-                .unwrap_or(&empty);
+            let history = context.history.pages.get(&page.path).unwrap_or(&empty);
             item(
                 context.cache,
                 key,

@@ -5,8 +5,8 @@ mod feed;
 
 use livret_cache::Digest;
 use livret_model::{
-    Book, Cache, Diagnostic, ExportContext, ExportError, Exporter, Needs, OutputFile, Page,
-    Severity,
+    Book, Cache, Diagnostic, Export, ExportContext, ExportError, Exporter, Needs, OutputFile, Page,
+    Settings, Severity,
 };
 use rayon::prelude::*;
 use schemars::JsonSchema;
@@ -67,14 +67,14 @@ impl Exporter for JsonExporter {
         "json"
     }
 
-    fn needs(&self) -> Needs {
+    fn needs(&self, _: &Book, _: &Settings) -> Needs {
         Needs::history()
     }
 
     /// With a cache in the context, a page's feed content (rendered and sanitized HTML, while its
     /// links answer the same) is kept across builds by content; the bytes are the same as without
     /// a cache. Pages' and items' JSON are written again: that is quicker than reading them back.
-    fn export(&self, context: &ExportContext<'_>) -> Result<Vec<OutputFile>, ExportError> {
+    fn export(&self, context: &ExportContext<'_>) -> Result<Export, ExportError> {
         let fail = |error: serde_json::Error| ExportError {
             exporter: "json".to_owned(),
             message: error.to_string(),
@@ -100,7 +100,7 @@ impl Exporter for JsonExporter {
             bytes: book,
         }];
         files.extend(feed.map_err(fail)?);
-        Ok(files)
+        Ok(Export::files(files))
     }
 }
 

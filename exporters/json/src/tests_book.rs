@@ -102,6 +102,7 @@ mod tests {
         JsonExporter
             .export(&context)
             .unwrap()
+            .files
             .into_iter()
             .map(|file| (file.name, file.bytes))
             .collect()

@@ -35,7 +35,9 @@ mod store;
 mod text;
 mod words;
 
-use livret_model::{Diagnostic, ExportContext, ExportError, Exporter, Needs, OutputFile};
+use livret_model::{
+    Book, Diagnostic, Export, ExportContext, ExportError, Exporter, Needs, OutputFile, Settings,
+};
 
 /// Writes `book.pdf`.
 #[derive(Debug, Default)]
@@ -66,19 +68,11 @@ impl Exporter for PdfExporter {
         "pdf"
     }
 
-    fn needs(&self) -> Needs {
+    fn needs(&self, _: &Book, _: &Settings) -> Needs {
         Needs::assets()
     }
 
-    fn export(&self, context: &ExportContext<'_>) -> Result<Vec<OutputFile>, ExportError> {
-        self.export_with_diagnostics(context)
-            .map(|(files, _)| files)
-    }
-
-    fn export_with_diagnostics(
-        &self,
-        context: &ExportContext<'_>,
-    ) -> Result<(Vec<OutputFile>, Vec<Diagnostic>), ExportError> {
+    fn export(&self, context: &ExportContext<'_>) -> Result<Export, ExportError> {
         let (bytes, report) = self.render(context)?;
         let mut diagnostics = Vec::new();
         if report.missing_characters > 0 {
@@ -105,7 +99,7 @@ impl Exporter for PdfExporter {
             name: "book.pdf".to_owned(),
             bytes,
         }];
-        Ok((files, diagnostics))
+        Ok(Export { files, diagnostics })
     }
 }
 
@@ -168,11 +162,11 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     let mut timer = Timer::new();
     let book = context.book;
     let settings = &context.settings.pdf;
-    let replacement = context.assets.and_then(|assets| assets.font.as_deref());
+    let replacement = context.assets.font.as_deref();
     let fonts = fonts::Fonts::load(replacement)?;
     let geometry = layout::Geometry::new(settings);
     let lang = words::Lang::from_tag(&book.meta.language);
-    let mut layout = layout::Layout::new(fonts, geometry, lang, book, context.assets);
+    let mut layout = layout::Layout::new(fonts, geometry, lang, book, Some(context.assets));
     if let Some(cache) = context.cache {
         layout.cache = Some(cache);
         layout.context_digest = Some(store::context_digest(context));

@@ -211,7 +211,7 @@ pub(crate) fn context_digest(context: &ExportContext<'_>) -> u128 {
         field(page.path.as_bytes());
         field(page.title.as_bytes());
     }
-    if let Some(assets) = context.assets {
+    if let Some(assets) = Some(context.assets) {
         for (path, bytes) in &assets.files {
             field(path.as_bytes());
             field(&xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes());
