@@ -932,7 +932,7 @@ fn the_changelog_command_filters_pages_dates_and_outputs() {
     );
 
     let unknown = fixture.run(&["changelog", "--page", "nulle-part.md", "--out", dir]);
-    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    assert_eq!(unknown.code, 1, "{}", unknown.stderr);
     assert!(
         unknown.stderr.contains("nulle-part.md"),
         "{}",
