@@ -234,7 +234,7 @@ fn run_build(
         eprintln!("{}", report::error_line(&format!("{exporter}: {message}")));
     }
     if let Some(warning) = &written.cache_warning {
-        eprintln!("{}", report::warning_line(warning));
+        eprintln!("{}", report::warning_line(&warning.to_string()));
     }
     if verbosity == report::Verbosity::Verbose {
         if let Some((hits, misses, file)) = built.cache_use() {

@@ -13,6 +13,9 @@ pub enum Error {
     UnknownRevision { revision: String, path: PathBuf },
     #[error("the book folder `{root}` does not exist at revision {revision}; check --root, `root:` in livret.yaml or .gitbook.yaml")]
     MissingRoot { root: String, revision: String },
-    #[error("could not read the repository at {path}: {message}")]
-    Git { path: PathBuf, message: String },
+    #[error("could not read the repository at {path}: {}", source.message())]
+    Git {
+        path: PathBuf,
+        source: git2::Error,
+    },
 }

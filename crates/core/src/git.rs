@@ -161,7 +161,7 @@ impl WalkCommit<'_> {
         };
         let mut changes = Vec::new();
         compare_trees(repo, old.as_ref(), new.as_ref(), &prefix, &mut changes)
-            .map_err(|e| git_error(&self.repo.path, &e))?;
+            .map_err(|e| git_error(&self.repo.path, e))?;
         Ok(changes)
     }
 }
@@ -324,7 +324,7 @@ impl Repository {
                 git2::ErrorCode::Owner => Error::NotOwned {
                     path: path.to_owned(),
                 },
-                _ => git_error(path, &error),
+                _ => git_error(path, error),
             })?;
         Ok(Repository {
             repo,
@@ -375,7 +375,7 @@ impl Repository {
         let commit = self.commit(commit_id)?;
         let tree = commit
             .tree()
-            .map_err(|error| git_error(&self.path, &error))?;
+            .map_err(|error| git_error(&self.path, error))?;
         let mut entries = Vec::new();
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
             let kind = match (entry.kind(), entry.filemode()) {
@@ -394,7 +394,7 @@ impl Repository {
             });
             git2::TreeWalkResult::Ok
         })
-        .map_err(|error| git_error(&self.path, &error))?;
+        .map_err(|error| git_error(&self.path, error))?;
         Ok(entries)
     }
 
@@ -421,7 +421,7 @@ impl Repository {
         match mode {
             WalkMode::FirstParent => {
                 // Each tree is read once: a commit's parent tree is the next commit's tree.
-                let start_tree = start.tree().map_err(|e| git_error(&self.path, &e))?;
+                let start_tree = start.tree().map_err(|e| git_error(&self.path, e))?;
                 let mut next = Some((start.clone(), start_tree));
                 while let Some((commit, commit_tree)) = next {
                     next = match self.walk_step(
@@ -438,18 +438,18 @@ impl Repository {
                 }
             }
             WalkMode::AllCommits => {
-                let mut walk = self.repo.revwalk().map_err(|e| git_error(&self.path, &e))?;
+                let mut walk = self.repo.revwalk().map_err(|e| git_error(&self.path, e))?;
                 walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)
-                    .map_err(|e| git_error(&self.path, &e))?;
+                    .map_err(|e| git_error(&self.path, e))?;
                 walk.push(start.id())
-                    .map_err(|e| git_error(&self.path, &e))?;
+                    .map_err(|e| git_error(&self.path, e))?;
                 for id in walk {
-                    let id = id.map_err(|e| git_error(&self.path, &e))?;
+                    let id = id.map_err(|e| git_error(&self.path, e))?;
                     let commit = self
                         .repo
                         .find_commit(id)
-                        .map_err(|e| git_error(&self.path, &e))?;
-                    let commit_tree = commit.tree().map_err(|e| git_error(&self.path, &e))?;
+                        .map_err(|e| git_error(&self.path, e))?;
+                    let commit_tree = commit.tree().map_err(|e| git_error(&self.path, e))?;
                     let step =
                         self.walk_step(&commit, commit_tree, mode, shallow, &mut end, &mut visit)?;
                     if step.is_break() {
@@ -478,7 +478,7 @@ impl Repository {
             };
         }
         let parent_tree = match &parent {
-            Some(parent) => Some(parent.tree().map_err(|e| git_error(&self.path, &e))?),
+            Some(parent) => Some(parent.tree().map_err(|e| git_error(&self.path, e))?),
             None => None,
         };
         let parents = match (mode, &parent) {
@@ -539,9 +539,9 @@ fn skip_hash_verification() {
     ONCE.call_once(|| git2::opts::strict_hash_verification(false));
 }
 
-fn git_error(path: &Path, error: &git2::Error) -> Error {
+fn git_error(path: &Path, source: git2::Error) -> Error {
     Error::Git {
         path: path.to_owned(),
-        message: error.message().to_owned(),
+        source,
     }
 }

@@ -49,7 +49,7 @@ impl BookIndex {
         }
         match external_url(raw) {
             Some(Ok(url)) => return Target::External { url },
-            Some(Err(reason)) => return broken(&reason),
+            Some(Err(reason)) => return broken(&reason.to_string()),
             None => {}
         }
         let (path, anchor) = match raw.split_once('#') {
@@ -137,14 +137,25 @@ fn broken(reason: &str) -> Target {
 
 /// A link out of the book: its URL when its scheme is one a reader may follow (`//host` becomes
 /// https), why not otherwise (`javascript:`, `file:`, `data:`…); `None` for a path in the book.
-pub(crate) fn external_url(raw: &str) -> Option<Result<String, String>> {
+pub(crate) fn external_url(raw: &str) -> Option<Result<String, Unresolved>> {
     if let Some(scheme) = url_scheme(raw) {
         return Some(match scheme.to_ascii_lowercase().as_str() {
             "http" | "https" | "mailto" | "tel" | "ftp" => Ok(raw.to_owned()),
-            _ => Err(format!("`{scheme}:` links are not allowed")),
+            _ => Err(Unresolved::Scheme(scheme.to_owned())),
         });
     }
     raw.starts_with("//").then(|| Ok(format!("https:{raw}")))
+}
+
+/// Why a link or a SUMMARY entry has no target; the text ends a diagnostic's sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum Unresolved {
+    #[error("`{0}:` links are not allowed")]
+    Scheme(String),
+    #[error("that path climbs above the root of the book")]
+    AboveRoot,
+    #[error("there is no file `{0}` in the book")]
+    NoFile(String),
 }
 
 fn url_scheme(raw: &str) -> Option<&str> {

@@ -2,7 +2,7 @@
 
 use crate::config::{self, GitbookLayout, SETTINGS_FILE};
 use crate::git::{EntryKind, Repository, TreeEntry};
-use crate::links::{external_url, join, nfc, slug, BookIndex};
+use crate::links::{external_url, join, nfc, slug, BookIndex, Unresolved};
 use crate::markdown::AnchoredLink;
 use crate::parse::{parse_page, Library, ParsedPage};
 use crate::summary::{parse_summary, reading_order};
@@ -377,7 +377,7 @@ fn summary_target(
     href: &str,
     readme: &str,
     markdown: &HashSet<&str>,
-) -> Result<TocTarget, String> {
+) -> Result<TocTarget, Unresolved> {
     let href = href.trim();
     if let Some(url) = external_url(href) {
         return url.map(|url| TocTarget::External { url });
@@ -385,7 +385,7 @@ fn summary_target(
     let path = href.split('#').next().unwrap_or(href);
     let decoded = nfc(&percent_encoding::percent_decode_str(path).decode_utf8_lossy());
     let Some(mut joined) = join(summary_path, &decoded) else {
-        return Err("that path climbs above the root of the book".to_owned());
+        return Err(Unresolved::AboveRoot);
     };
     if decoded.ends_with('/') || joined.is_empty() {
         joined = prefixed(&joined, readme);
@@ -393,7 +393,7 @@ fn summary_target(
     if markdown.contains(joined.as_str()) {
         Ok(TocTarget::Page { path: joined })
     } else {
-        Err(format!("there is no file `{joined}` in the book"))
+        Err(Unresolved::NoFile(joined))
     }
 }
 

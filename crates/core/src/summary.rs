@@ -13,10 +13,10 @@ struct ItemBuilder {
 }
 
 /// Parses SUMMARY.md. `resolve` maps a link to its target and says why when it is missing.
-pub fn parse_summary(
+pub fn parse_summary<E: std::fmt::Display>(
     path: &str,
     text: &str,
-    mut resolve: impl FnMut(&str) -> Result<TocTarget, String>,
+    mut resolve: impl FnMut(&str) -> Result<TocTarget, E>,
 ) -> (Vec<TocGroup>, Vec<Diagnostic>) {
     let lines = LineIndex::new(text);
     let mut diagnostics = Vec::new();

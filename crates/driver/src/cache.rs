@@ -19,18 +19,24 @@ pub fn read(file: &Path) -> MemoryCache {
 /// Saves what this build used, never flushed to disk (losing it costs only time): appended to
 /// the file it was read from while most of that is still in use, else written anew and renamed
 /// over it once whole.
-pub fn write(cache: &MemoryCache, file: &Path) -> Result<(), String> {
+pub fn write(cache: &MemoryCache, file: &Path) -> Result<(), CacheNotSaved> {
     let result = if cache.can_append() {
         append(cache, file)
     } else {
         rewrite(cache, file)
     };
-    result.map_err(|error| {
-        format!(
-            "could not save the cache to {} ({error}); the next build starts from scratch",
-            file.display()
-        )
+    result.map_err(|source| CacheNotSaved {
+        file: file.to_owned(),
+        source,
     })
+}
+
+/// The cache could not be saved: the next build starts from scratch, nothing else is lost.
+#[derive(Debug, thiserror::Error)]
+#[error("could not save the cache to {} ({source}); the next build starts from scratch", file.display())]
+pub struct CacheNotSaved {
+    pub file: std::path::PathBuf,
+    pub source: std::io::Error,
 }
 
 fn append(cache: &MemoryCache, file: &Path) -> std::io::Result<()> {

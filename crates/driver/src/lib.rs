@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use cache::{DEFAULT_DIR as DEFAULT_CACHE_DIR, FILE_NAME as CACHE_FILE_NAME};
+pub use cache::{CacheNotSaved, DEFAULT_DIR as DEFAULT_CACHE_DIR, FILE_NAME as CACHE_FILE_NAME};
 pub use livret_core::LoadOptions;
 
 /// Why a build could not run at all. Problems in the book are diagnostics; a failed exporter is
@@ -128,7 +128,7 @@ pub struct Written {
     /// Exporters that failed or whose files could not be written, with why.
     pub failures: Vec<(String, String)>,
     /// The cache could not be saved (the next build starts from scratch).
-    pub cache_warning: Option<String>,
+    pub cache_warning: Option<CacheNotSaved>,
 }
 
 impl Build {
