@@ -14,8 +14,5 @@ pub enum Error {
     #[error("the book folder `{root}` does not exist at revision {revision}; check --root, `root:` in livret.yaml or .gitbook.yaml")]
     MissingRoot { root: String, revision: String },
     #[error("could not read the repository at {path}: {}", source.message())]
-    Git {
-        path: PathBuf,
-        source: git2::Error,
-    },
+    Git { path: PathBuf, source: git2::Error },
 }

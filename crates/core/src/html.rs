@@ -144,46 +144,7 @@ fn push_text(tokens: &mut Vec<Token>, text: &str) {
     }
 }
 
-/// Decodes the entities GitBook writes; unknown or broken ones (`&#xNAN;`) are dropped.
-pub fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let Some(end) = rest[1..].find(';').map(|i| i + 1).filter(|&end| end <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..end];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some('\u{a0}'),
-            _ => entity
-                .strip_prefix("#x")
-                .or_else(|| entity.strip_prefix("#X"))
-                .map(|hex| u32::from_str_radix(hex, 16).ok())
-                .or_else(|| entity.strip_prefix('#').map(|dec| dec.parse().ok()))
-                .map(|code| code.and_then(char::from_u32).unwrap_or('\u{0}')),
-        };
-        match decoded {
-            Some('\u{0}') => {}
-            Some(c) => out.push(c),
-            None => out.push_str(&rest[..=end]),
-        }
-        rest = &rest[end + 1..];
-    }
-    out.push_str(rest);
-    out
-}
+pub use livret_text::decode_entities;
 
 /// Plain text of a token run, whitespace collapsed.
 pub fn text_of(tokens: &[Token]) -> String {
@@ -229,10 +190,10 @@ mod tests {
     }
 
     #[test]
-    fn broken_entities_are_dropped() {
+    fn broken_entities_are_kept_as_written_as_browsers_do() {
         assert_eq!(
-            decode_entities("a&#x20;b&#xNAN;c &amp; d & e"),
-            "a bc & d & e"
+            decode_entities("a&#x20;b&#xNAN;c &amp; d & e &eacute;"),
+            "a b&#xNAN;c & d & e é"
         );
     }
 

@@ -138,11 +138,13 @@ fn broken(reason: &str) -> Target {
 /// A link out of the book: its URL when its scheme is one a reader may follow (`//host` becomes
 /// https), why not otherwise (`javascript:`, `file:`, `data:`…); `None` for a path in the book.
 pub(crate) fn external_url(raw: &str) -> Option<Result<String, Unresolved>> {
-    if let Some(scheme) = url_scheme(raw) {
-        return Some(match scheme.to_ascii_lowercase().as_str() {
-            "http" | "https" | "mailto" | "tel" | "ftp" => Ok(raw.to_owned()),
-            _ => Err(Unresolved::Scheme(scheme.to_owned())),
-        });
+    if let Some(scheme) = livret_text::url::scheme(raw) {
+        return Some(
+            match livret_text::url::has_scheme(raw, livret_text::url::SAFE_SCHEMES) {
+                true => Ok(raw.to_owned()),
+                false => Err(Unresolved::Scheme(scheme.to_owned())),
+            },
+        );
     }
     raw.starts_with("//").then(|| Ok(format!("https:{raw}")))
 }
@@ -156,17 +158,6 @@ pub(crate) enum Unresolved {
     AboveRoot,
     #[error("there is no file `{0}` in the book")]
     NoFile(String),
-}
-
-fn url_scheme(raw: &str) -> Option<&str> {
-    let colon = raw.find(':')?;
-    let scheme = &raw[..colon];
-    let valid = scheme.len() > 1
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then_some(scheme)
 }
 
 fn percent_decode(text: &str) -> String {

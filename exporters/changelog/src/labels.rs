@@ -1,31 +1,7 @@
 //! Every word the changelog writes, in French (the default) and English.
 
 use livret_model::HintStyle;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    French,
-    English,
-}
-
-impl Language {
-    /// English for `en`, `en-GB`…; French for anything else (livret's default language).
-    pub fn from_tag(tag: &str) -> Language {
-        let primary = tag.split(['-', '_']).next().unwrap_or("").to_lowercase();
-        if primary == "en" {
-            Language::English
-        } else {
-            Language::French
-        }
-    }
-
-    pub fn tag(self) -> &'static str {
-        match self {
-            Language::French => "fr",
-            Language::English => "en",
-        }
-    }
-}
+use livret_text::Language;
 
 /// The labels of one language.
 #[derive(Debug)]
@@ -35,7 +11,6 @@ pub struct Labels {
     pub revisions: &'static str,
     pub values: &'static str,
     pub retired_values: &'static str,
-    pub months: [&'static str; 12],
 }
 
 pub const FRENCH: Labels = Labels {
@@ -44,20 +19,6 @@ pub const FRENCH: Labels = Labels {
     revisions: "Révisions",
     values: "Valeurs",
     retired_values: "Valeurs retirées",
-    months: [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
 };
 
 pub const ENGLISH: Labels = Labels {
@@ -66,20 +27,6 @@ pub const ENGLISH: Labels = Labels {
     revisions: "Revisions",
     values: "Values",
     retired_values: "Retired values",
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
 };
 
 impl Labels {
@@ -96,16 +43,7 @@ impl Labels {
 
     /// `1 mars 2024` / `1 March 2024`.
     pub fn date(&self, day: u8, month: u8, year: i32) -> String {
-        let month = self
-            .months
-            .get(usize::from(month).saturating_sub(1))
-            .copied()
-            .unwrap_or("");
-        if self.fr() && day == 1 {
-            format!("1er {month} {year}")
-        } else {
-            format!("{day} {month} {year}")
-        }
+        self.language.date(day, month, year)
     }
 
     /// `« text »` / `“text”`.

@@ -8,7 +8,6 @@
 //! `CHANGELOG.md` for people and `changelog.json` for programs, both deterministic.
 
 mod compare;
-mod dates;
 mod feed;
 mod labels;
 mod markdown;
@@ -18,8 +17,8 @@ mod summary;
 mod timeline;
 mod words;
 
-pub use dates::parse_day;
-pub use labels::Language;
+pub use livret_text::dates::parse_day;
+pub use livret_text::Language;
 pub use model::{
     BookRef, Change, Changelog, CommitRef, HistoryStatus, PageLog, Revision, ValueEvent, ValueLog,
     FORMAT_VERSION,
@@ -207,7 +206,7 @@ pub fn build(context: &ExportContext<'_>, options: &Options) -> Result<Changelog
         book: BookRef {
             title: book.meta.title.clone(),
             revision: revision.id.clone(),
-            date: dates::rfc3339(revision.time, revision.offset_minutes),
+            date: rfc3339(revision.time, revision.offset_minutes),
             time: revision.time,
             offset_minutes: revision.offset_minutes,
         },
@@ -218,10 +217,15 @@ pub fn build(context: &ExportContext<'_>, options: &Options) -> Result<Changelog
             "first_parent"
         }
         .to_owned(),
-        since: options.since.map(|t| dates::rfc3339(t, 0)),
-        until: options.until.map(|t| dates::rfc3339(t, 0)),
+        since: options.since.map(|t| rfc3339(t, 0)),
+        until: options.until.map(|t| rfc3339(t, 0)),
         pages: logs,
     })
+}
+
+/// A commit time in RFC 3339; the seconds themselves for a time it cannot write.
+fn rfc3339(seconds: i64, offset_minutes: i32) -> String {
+    livret_text::dates::rfc3339(seconds, offset_minutes).unwrap_or_else(|| seconds.to_string())
 }
 
 /// The output files of a changelog, in the order asked.

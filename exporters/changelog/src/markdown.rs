@@ -1,10 +1,10 @@
 //! `CHANGELOG.md`: the changelog for people, in the handbook's language.
 
-use crate::dates::civil;
 use crate::labels::Labels;
 use crate::model::{Change, Changelog, CommitRef, PageLog, Revision, ValueEvent, ValueLog};
 use crate::summary::quoted_list;
 use crate::words::{DiffKind, DiffPart, PARAGRAPH};
+use livret_text::dates::civil;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 

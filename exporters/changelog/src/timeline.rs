@@ -290,7 +290,7 @@ pub fn commit_ref(version: &PageVersion, repository_url: Option<&str>) -> Commit
     CommitRef {
         commit: version.commit.clone(),
         short: short(&version.commit).to_owned(),
-        date: crate::dates::rfc3339(version.time, version.offset_minutes),
+        date: crate::rfc3339(version.time, version.offset_minutes),
         author: version.author.clone(),
         url: repository_url.map(|url| commit_url(url, &version.commit)),
         time: version.time,
