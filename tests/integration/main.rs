@@ -3,6 +3,7 @@
 mod broken;
 mod changelog;
 mod cli;
+mod docs;
 mod encoding;
 mod epub;
 mod errors;

@@ -2,6 +2,7 @@
 
 use crate::git::EntryKind;
 use crate::{Error, Source};
+use livret_model::Code;
 use livret_model::{Assets, Book, Diagnostic, Settings};
 use std::collections::HashMap;
 
@@ -30,7 +31,7 @@ pub(crate) fn read(
         {
             diagnostics.push(
                 Diagnostic::warning(
-                    "asset-too-large",
+                    Code::AssetTooLarge,
                     format!(
                         "this file is larger than {} MiB; it is not embedded",
                         MAX_ASSET_BYTES >> 20
@@ -59,7 +60,7 @@ pub(crate) fn read(
         assets.font = read(font.trim_start_matches('/'));
         if assets.font.is_none() {
             diagnostics.push(
-                Diagnostic::error("missing-font", format!("the font `{font}` named in livret.yaml is not in the repository; the bundled font is used"))
+                Diagnostic::error(Code::MissingFont, format!("the font `{font}` named in livret.yaml is not in the repository; the bundled font is used"))
                     .with_help("give the font's path from the repository root")
                     .at(crate::SETTINGS_FILE, None, None),
             );

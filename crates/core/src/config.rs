@@ -1,5 +1,6 @@
 //! `livret.yaml` (livret's settings) and `.gitbook.yaml` (GitBook's layout of the book).
 
+use livret_model::Code;
 use livret_model::{Diagnostic, Settings};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -65,7 +66,7 @@ fn parse_yaml<T: DeserializeOwned + Default>(path: &str, text: &str) -> (T, Vec<
                 let last = key.rsplit('.').next().unwrap_or(&key).to_owned();
                 diagnostics.push(
                     Diagnostic::warning(
-                        "unknown-key",
+                        Code::UnknownKey,
                         format!("unknown key `{key}`; livret ignores it"),
                     )
                     .with_help(
@@ -80,7 +81,7 @@ fn parse_yaml<T: DeserializeOwned + Default>(path: &str, text: &str) -> (T, Vec<
             let line = error.location().map(|location| location.line() as u32);
             diagnostics.push(
                 Diagnostic::error(
-                    "invalid-config",
+                    Code::InvalidConfig,
                     format!(
                         "this file could not be read: {error}; livret uses the defaults instead"
                     ),

@@ -10,6 +10,7 @@
 use crate::git::{ChangeStatus, DiffScope, FileChange, HistoryEnd, ObjectId, Repository, WalkMode};
 use crate::links::nfc;
 use crate::{Error, LoadOptions, Source};
+use livret_model::Code;
 use livret_model::{Book, Diagnostic, History, PageChange, PageHistory, PageVersion};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -75,7 +76,7 @@ pub(crate) fn walk(
         if !tracker.names.contains(path) {
             diagnostics.push(
                 Diagnostic::warning(
-                    "unknown-page",
+                    Code::UnknownPage,
                     format!("`{path}` is not a page of the book at this revision; its history is not read"),
                 )
                 .with_help("name pages by their path in the book, e.g. `culture/valeurs.md`"),
@@ -162,7 +163,7 @@ pub(crate) fn walk(
     };
     if let HistoryEnd::Shallow { commit } = end {
         diagnostics.push(
-            Diagnostic::warning("shallow-history", format!("the repository is a shallow clone: history stops at commit {}, so older dates, authors and versions are unknown", short(&commit)))
+            Diagnostic::warning(Code::ShallowHistory, format!("the repository is a shallow clone: history stops at commit {}, so older dates, authors and versions are unknown", short(&commit)))
                 .with_help("fetch the whole history with `git fetch --unshallow` (or a deeper one with `git fetch --deepen=N`)"),
         );
         history.shallow_boundary = Some(commit);
@@ -464,7 +465,7 @@ impl<'r> Blobs<'r> {
             Ok(bytes) => Some(Rc::new(word_counts(&String::from_utf8_lossy(&bytes)))),
             Err(missing) => {
                 diagnostics.push(
-                    Diagnostic::warning("missing-blob", format!("object {} is missing ({}), so livret cannot tell whether a page moved from or to here; its older history may not be followed", missing.id, missing.message))
+                    Diagnostic::warning(Code::MissingBlob, format!("object {} is missing ({}), so livret cannot tell whether a page moved from or to here; its older history may not be followed", missing.id, missing.message))
                         .with_help("fetch the missing objects, e.g. `git fetch --refetch` or clone without --filter")
                         .at(path, None, None),
                 );

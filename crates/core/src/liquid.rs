@@ -3,6 +3,7 @@
 //! A first pass over lines (fenced code is left alone) finds the tags; a second builds a tree of
 //! blocks whose leaves are runs of Markdown. Missing and stray end tags become diagnostics.
 
+use livret_model::Code;
 use livret_model::Diagnostic;
 
 /// An opening tag as written: `{% hint style="info" %}` or `<details>`.
@@ -201,7 +202,7 @@ fn split_line(line: &str, number: u32, report: &mut Report<'_>, tokens: &mut Vec
             let column = line[..consumed + start].chars().count() as u32 + 1;
             report.push(
                 Diagnostic::error(
-                    "unclosed-tag",
+                    Code::UnclosedTag,
                     "`{%` has no closing `%}` on its line; it is kept as text",
                 )
                 .with_help("close the tag with `%}`"),
@@ -261,7 +262,7 @@ fn parse_tag(inner: &str, line: u32, column: u32, report: &mut Report<'_>) -> Op
     let name = inner[..name_end].to_owned();
     if name.is_empty() {
         report.push(
-            Diagnostic::warning("malformed-tag", "empty `{% %}` tag ignored"),
+            Diagnostic::warning(Code::MalformedTag, "empty `{% %}` tag ignored"),
             line,
             Some(column),
         );
@@ -322,7 +323,7 @@ fn read_value<'t>(
                 None => {
                     report.push(
                         Diagnostic::warning(
-                            "malformed-attribute",
+                            Code::MalformedAttribute,
                             format!("an attribute of `{{% {} %}}` has no closing quote; livret read it to the end of the tag", tag.name),
                         )
                         .with_help("add the missing quote"),
@@ -370,7 +371,7 @@ fn build(tokens: Vec<Token>, report: &mut Report<'_>) -> Vec<Node> {
             {
                 if skipped.is_empty() {
                     report.push(
-                    Diagnostic::warning("too-deep", format!("blocks are nested more than {MAX_NESTING} deep; `{{% {} %}}` is dropped, its content kept", tag.name))
+                    Diagnostic::warning(Code::TooDeep, format!("blocks are nested more than {MAX_NESTING} deep; `{{% {} %}}` is dropped, its content kept", tag.name))
                         .with_help("simplify the nesting"),
                         tag.line,
                         Some(tag.column),
@@ -425,7 +426,7 @@ fn build(tokens: Vec<Token>, report: &mut Report<'_>) -> Vec<Node> {
                 }
                 Kind::Unknown => {
                     report.push(
-                        Diagnostic::warning("unknown-tag", format!("unknown GitBook block `{{% {} %}}`; its content is kept, the tag is dropped", tag.name))
+                        Diagnostic::warning(Code::UnknownTag, format!("unknown GitBook block `{{% {} %}}`; its content is kept, the tag is dropped", tag.name))
                             .with_help("check the tag's spelling, or remove it"),
                         tag.line,
                         Some(tag.column),
@@ -438,7 +439,7 @@ fn build(tokens: Vec<Token>, report: &mut Report<'_>) -> Vec<Node> {
                     if kind(&name) != Kind::Unknown {
                         report.push(
                             Diagnostic::error(
-                                "stray-end-tag",
+                                Code::StrayEndTag,
                                 format!("`end{name}` closes no open `{name}` block; it is ignored"),
                             )
                             .with_help(format!(
@@ -485,7 +486,7 @@ fn close(root: &mut Vec<Node>, stack: &mut Vec<Frame>, report: &mut Report<'_>, 
         };
         report.push(
             Diagnostic::error(
-                "unclosed-tag",
+                Code::UnclosedTag,
                 format!("`{shown}` is never closed; livret closed it where its parent ends"),
             )
             .with_help(format!("add `{end}` where the block should end")),

@@ -7,6 +7,7 @@ use crate::markdown::AnchoredLink;
 use crate::parse::{parse_page, Library, ParsedPage};
 use crate::summary::{parse_summary, reading_order};
 use crate::{text, Error, Source};
+use livret_model::Code;
 use livret_model::{
     Asset, Block, Book, BookMeta, Diagnostic, Inline, Page, Redirect, Revision, Section, Settings,
     Target, TocEntry, TocGroup, TocTarget, XRef,
@@ -101,7 +102,7 @@ pub(crate) fn load_from(source: &Source<'_>) -> Result<Loaded, Error> {
         } else if path != ".gitbook.yaml" {
             let size = repository.blob_size(entry.id).unwrap_or_else(|| {
                 diagnostics.push(
-                    Diagnostic::error("missing-blob", format!("object {} of this file is missing from the repository; it is listed with size 0 and cannot be embedded", entry.id))
+                    Diagnostic::error(Code::MissingBlob, format!("object {} of this file is missing from the repository; it is listed with size 0 and cannot be embedded", entry.id))
                         .with_help("fetch the missing objects, e.g. `git fetch --refetch` or clone without --filter")
                         .at(entry.path.clone(), None, None),
                 );
@@ -126,7 +127,7 @@ pub(crate) fn load_from(source: &Source<'_>) -> Result<Loaded, Error> {
             match bytes {
                 Some(bytes) if bytes.iter().take(8192).any(|&b| b == 0) => {
                     let diagnostic = Diagnostic::error(
-                        "binary-file",
+                        Code::BinaryFile,
                         "this `.md` file holds binary data (NUL bytes); it is left out",
                     )
                     .with_help("rename it, or replace it with Markdown")
@@ -179,7 +180,7 @@ pub(crate) fn load_from(source: &Source<'_>) -> Result<Loaded, Error> {
     for orphan in &orphans {
         diagnostics.push(
             Diagnostic::note(
-                "orphan-page",
+                Code::OrphanPage,
                 "this page is not listed in SUMMARY.md, so it is not published",
             )
             .with_help("add it to SUMMARY.md, or delete it")
@@ -301,7 +302,7 @@ fn read_blob(
         Ok(bytes) => Some(bytes),
         Err(missing) => {
             diagnostics.push(
-                Diagnostic::error("missing-blob", format!("object {} of this file is missing from the repository ({}); the file is left out", missing.id, missing.message))
+                Diagnostic::error(Code::MissingBlob, format!("object {} of this file is missing from the repository ({}); the file is left out", missing.id, missing.message))
                     .with_help("fetch the missing objects, e.g. `git fetch --refetch` or clone without --filter")
                     .at(entry.path.clone(), None, None),
             );
@@ -342,23 +343,24 @@ fn book_files<'e>(
         match entry.kind {
             EntryKind::Symlink => diagnostics.push(
                 Diagnostic::warning(
-                    "symlink",
+                    Code::Symlink,
                     "symbolic links are not followed; this one is left out",
                 )
                 .with_help("replace the link with the file itself")
                 .at(entry.path.clone(), None, None),
             ),
-            EntryKind::Submodule => {
-                diagnostics.push(
-                    Diagnostic::note("submodule", "submodules are not read; this one is left out")
-                        .at(entry.path.clone(), None, None),
+            EntryKind::Submodule => diagnostics.push(
+                Diagnostic::note(
+                    Code::Submodule,
+                    "submodules are not read; this one is left out",
                 )
-            }
+                .at(entry.path.clone(), None, None),
+            ),
             EntryKind::File => {
                 if entry.lossy_path {
                     diagnostics.push(
                         Diagnostic::warning(
-                            "invalid-utf8",
+                            Code::InvalidUtf8,
                             "this file name is not valid UTF-8; invalid bytes were replaced by �",
                         )
                         .with_help("rename the file")
@@ -412,7 +414,7 @@ fn dedupe(
         } else {
             diagnostics.push(
                 Diagnostic::warning(
-                    "duplicate-entry",
+                    Code::DuplicateEntry,
                     format!("`{path}` is listed more than once; only its first place is used"),
                 )
                 .with_help("remove the duplicate entry")
@@ -433,7 +435,7 @@ fn fallback_order(
 ) -> (Vec<TocGroup>, Vec<(String, String)>) {
     diagnostics.push(
         Diagnostic::warning(
-            "no-summary",
+            Code::NoSummary,
             format!("there is no {summary_path}: pages are read in path order, the README first"),
         )
         .with_help("add a SUMMARY.md listing the pages in reading order")
@@ -512,7 +514,7 @@ fn check_anchor(
     }
     let message = format!("`{}` points at `#{anchor}`, which `{target}` does not have; the link goes to the top of the page", link.raw);
     Some(
-        Diagnostic::warning("broken-anchor", message)
+        Diagnostic::warning(Code::BrokenAnchor, message)
             .with_help("point the link at an existing heading")
             .at(link.path.clone(), Some(link.line), None),
     )

@@ -3,6 +3,7 @@
 use crate::html::{self, Token};
 use crate::links::{slug, Anchors, BookIndex};
 use crate::text::LineIndex;
+use livret_model::Code;
 use livret_model::{
     plain_text, Alignment, Block, Card, Diagnostic, Image, Inline, ListItem, Target, XRef,
 };
@@ -50,7 +51,7 @@ impl PageContext<'_> {
         if let Target::Broken { reason } = &xref.target {
             let message = format!("broken link `{raw}`: {reason}; it is shown as plain text");
             self.diagnose(
-                Diagnostic::warning("broken-link", message)
+                Diagnostic::warning(Code::BrokenLink, message)
                     .with_help("point the link at an existing page or file"),
                 line,
             );
@@ -266,7 +267,7 @@ impl Builder<'_, '_> {
             if self.flattened == 0 {
                 let message = format!("lists and quotes are nested more than {MAX_NESTING} deep; deeper levels are flattened");
                 self.context.diagnose(
-                    Diagnostic::warning("too-deep", message).with_help("simplify the nesting"),
+                    Diagnostic::warning(Code::TooDeep, message).with_help("simplify the nesting"),
                     line,
                 );
             }

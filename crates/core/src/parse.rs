@@ -4,6 +4,7 @@ use crate::html;
 use crate::links::{join, nfc, Anchors, BookIndex};
 use crate::liquid::{self, Node, Report, Tag};
 use crate::markdown::{self, AnchoredLink, Located, PageContext};
+use livret_model::Code;
 use livret_model::{
     plain_text, Block, Diagnostic, FrontMatter, HintStyle, Inline, Page, Section, SectionStyle,
     Tab, Value,
@@ -120,7 +121,7 @@ fn split_front_matter<'t>(
             let line = error.location().map_or(2, |l| l.line() as u32 + 1);
             let message = format!("the front matter is not valid YAML ({error}); it is ignored");
             context.diagnose(
-                Diagnostic::error("front-matter", message)
+                Diagnostic::error(Code::FrontMatter, message)
                     .with_help("fix the YAML between the `---` lines"),
                 line,
             );
@@ -135,7 +136,7 @@ fn front_matter_from(value: serde_yaml::Value, context: &mut PageContext<'_>) ->
     let serde_yaml::Value::Mapping(mapping) = value else {
         if !value.is_null() {
             let message = "the front matter is not a set of `key: value` lines; it is ignored";
-            context.diagnose(Diagnostic::warning("front-matter", message), 2);
+            context.diagnose(Diagnostic::warning(Code::FrontMatter, message), 2);
         }
         return front_matter;
     };
@@ -255,7 +256,7 @@ fn convert_tag(
             let style = HintStyle::parse(style).unwrap_or_else(|| {
                 let message = format!("unknown hint style `{style}`; shown as `info`");
                 context.diagnose(
-                    Diagnostic::warning("malformed-attribute", message)
+                    Diagnostic::warning(Code::MalformedAttribute, message)
                         .with_help("use info, success, warning or danger"),
                     line,
                 );
@@ -310,7 +311,7 @@ fn convert_tag(
                 "`{{% {} %}}` outside `{{% {parent} %}}`; its content is kept as it is",
                 tag.name
             );
-            context.diagnose(Diagnostic::warning("misplaced-tag", message), line);
+            context.diagnose(Diagnostic::warning(Code::MisplacedTag, message), line);
             out.extend(convert(children, context, library, stack));
         }
         "code" => {
@@ -339,7 +340,7 @@ fn convert_tag(
             else {
                 context.diagnose(
                     Diagnostic::warning(
-                        "malformed-tag",
+                        Code::MalformedTag,
                         format!("`{{% {} %}}` has no url; it is dropped", tag.name),
                     ),
                     line,
@@ -361,7 +362,7 @@ fn convert_tag(
             let Some(raw) = tag.attribute(key).or(tag.argument.as_deref()) else {
                 context.diagnose(
                     Diagnostic::warning(
-                        "malformed-tag",
+                        Code::MalformedTag,
                         format!("`{{% {} %}}` has no {key}; it is dropped", tag.name),
                     ),
                     line,
@@ -400,7 +401,7 @@ fn convert_tag(
                 "`{{% {} %}}` blocks are not rendered by livret; it is left out",
                 tag.name
             );
-            context.diagnose(Diagnostic::note("unsupported-tag", message), line);
+            context.diagnose(Diagnostic::note(Code::UnsupportedTag, message), line);
         }
         // Blocks whose meaning livret cannot render on paper (`if`, `updates`) keep their content.
         _ => out.extend(convert(children, context, library, stack)),
@@ -449,7 +450,7 @@ fn include(
         .unwrap_or_default();
     let unresolved = |context: &mut PageContext<'_>, reason: String| {
         let diagnostic = Diagnostic::warning(
-            "include-missing",
+            Code::IncludeMissing,
             format!("include `{source}` was not resolved: {reason}"),
         )
         .with_help("point the include at a file of the book, such as .gitbook/includes/x.md");

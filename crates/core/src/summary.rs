@@ -1,6 +1,7 @@
 //! SUMMARY.md: the table of contents, its groups and the reading order.
 
 use crate::text::LineIndex;
+use livret_model::Code;
 use livret_model::{Diagnostic, TocEntry, TocGroup, TocTarget};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
@@ -91,7 +92,7 @@ pub fn parse_summary<E: std::fmt::Display>(
                 let target = match &item.href {
                     Some(href) => resolve(href).unwrap_or_else(|reason| {
                         diagnostics.push(
-                            Diagnostic::error("missing-page", format!("SUMMARY.md lists `{href}`, but {reason}; the entry is left out"))
+                            Diagnostic::error(Code::MissingPage, format!("SUMMARY.md lists `{href}`, but {reason}; the entry is left out"))
                                 .with_help("fix the path, or remove the entry")
                                 .at(path, Some(item.line), None),
                         );
@@ -99,7 +100,7 @@ pub fn parse_summary<E: std::fmt::Display>(
                     }),
                     None => {
                         diagnostics.push(
-                            Diagnostic::warning("summary-entry", format!("the entry `{title}` has no link; it is left out of the reading order"))
+                            Diagnostic::warning(Code::SummaryEntry, format!("the entry `{title}` has no link; it is left out of the reading order"))
                                 .with_help("write it as `* [Title](page.md)`")
                                 .at(path, Some(item.line), None),
                         );

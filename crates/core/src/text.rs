@@ -1,5 +1,6 @@
 //! Bytes to text: UTF-8 checks, BOM and CRLF, mojibake repair, and line lookup.
 
+use livret_model::Code;
 use livret_model::Diagnostic;
 
 /// Characters that start the usual mojibake of UTF-8 read as Mac Roman (`√©`, `‚Äô`) or Windows-1252 (`Ã©`, `â€™`).
@@ -30,7 +31,7 @@ pub fn decode(path: &str, bytes: &[u8]) -> (String, Vec<Diagnostic>) {
                 + 1;
             diagnostics.push(
                 Diagnostic::error(
-                    "invalid-utf8",
+                    Code::InvalidUtf8,
                     "the file is not valid UTF-8; invalid bytes were replaced by �",
                 )
                 .with_help("re-save the file as UTF-8")
@@ -51,7 +52,7 @@ pub fn decode(path: &str, bytes: &[u8]) -> (String, Vec<Diagnostic>) {
     if let Some(&first) = repaired.first() {
         diagnostics.push(
             Diagnostic::warning(
-                "mojibake",
+                Code::Mojibake,
                 format!(
                     "{} line(s) hold UTF-8 text that was once read as Mac Roman or Windows-1252 (`√©` for `é`); livret repaired them in its output",
                     repaired.len()

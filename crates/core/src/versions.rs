@@ -3,6 +3,7 @@
 use crate::links::BookIndex;
 use crate::parse::{parse_page, Library};
 use crate::{text, Error, LoadOptions, Source};
+use livret_model::Code;
 use livret_model::{Book, Diagnostic, History, PageVersions};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -67,7 +68,7 @@ pub(crate) fn parse(
                 }
                 Err(missing) => diagnostics.push(
                     Diagnostic::warning(
-                        "missing-blob",
+                        Code::MissingBlob,
                         format!(
                             "version {blob} of this page is missing from the repository ({}); the changelog skips it and compares the versions around it",
                             missing.message

@@ -11,7 +11,7 @@ mod history;
 mod settings;
 
 pub use cache::Cache;
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Code, Diagnostic, Severity};
 pub use document::*;
 pub use export::{
     Assets, Export, ExportContext, ExportError, Exporter, Needs, OutputFile, PageVersions,

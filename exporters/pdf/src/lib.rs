@@ -35,6 +35,7 @@ mod store;
 mod text;
 mod words;
 
+use livret_model::Code;
 use livret_model::{
     Book, Diagnostic, Export, ExportContext, ExportError, Exporter, Needs, OutputFile, Settings,
 };
@@ -81,14 +82,14 @@ impl Exporter for PdfExporter {
                 report.missing_characters
             );
             diagnostics.push(
-                Diagnostic::warning("missing-glyphs", message)
+                Diagnostic::warning(Code::MissingGlyphs, message)
                     .with_help("set pdf.font in livret.yaml to a font that has them"),
             );
         }
         for path in &report.unreadable_images {
             diagnostics.push(
                 Diagnostic::warning(
-                    "unreadable-image",
+                    Code::UnreadableImage,
                     "this image could not be decoded (corrupt, truncated or too large); the PDF shows its alt text instead",
                 )
                 .with_help("replace the file with a valid PNG or JPEG")
