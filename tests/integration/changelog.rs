@@ -6,7 +6,7 @@ use livret_core::{history_with, HistoryOptions, LoadOptions, WalkMode};
 use livret_model::PageChange;
 use livret_tests::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const SETTINGS: &str = "root: docs\ntitle: Guide de l’équipe\nlanguage: fr\nrepository_url: https://forge.example.org/fabrique/guide\nchangelog:\n  pages:\n    - culture/valeurs.md\n";
 
@@ -357,34 +357,6 @@ fn json(out: &Path) -> Value {
     serde_json::from_str(&read(out, "changelog.json")).expect("changelog.json is JSON")
 }
 
-fn expected(name: &str) -> PathBuf {
-    workspace_root().join("tests/expected").join(name)
-}
-
-/// Compares with an expected file; `LIVRET_BLESS=1` rewrites it (then read it before committing).
-fn assert_expected(actual: &str, name: &str) {
-    let path = expected(name);
-    if std::env::var_os("LIVRET_BLESS").is_some() {
-        std::fs::write(&path, actual).expect("as built by the fixture");
-    }
-    let wanted = std::fs::read_to_string(&path)
-        .unwrap_or_else(|error| panic!("{} is missing: {error}", path.display()));
-    if actual != wanted {
-        let line = actual
-            .lines()
-            .zip(wanted.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(actual.lines().count().min(wanted.lines().count()));
-        panic!(
-            "the changelog differs from {} from line {}:\n  got:      {:?}\n  expected: {:?}",
-            path.display(),
-            line + 1,
-            actual.lines().nth(line),
-            wanted.lines().nth(line)
-        );
-    }
-}
-
 /// The page's revisions as `(day, kinds of changes)`, oldest first.
 fn kinds(page: &Value) -> Vec<(i64, Vec<String>)> {
     let mut out: Vec<(i64, Vec<String>)> = page["revisions"]
@@ -494,7 +466,7 @@ fn the_fixture_changelog_is_the_reviewed_one() {
         run.stderr
     );
     let markdown = read(out.path(), "CHANGELOG.md");
-    assert_expected(&markdown, "changelog-fixture.md");
+    insta::assert_snapshot!("changelog-fixture", markdown);
 
     // The revisions as a JSON Feed, with ids made of the commit and the page.
     let feed_path = out.path().join("changes.json");
@@ -733,7 +705,7 @@ fn a_shallow_clone_says_where_its_history_stops() {
         run.stderr
     );
     let markdown = read(out.path(), "CHANGELOG.md");
-    assert_expected(&markdown, "changelog-fixture-shallow.md");
+    insta::assert_snapshot!("changelog-fixture-shallow", markdown);
 
     let log = json(out.path());
     let page = &log["pages"][0];

@@ -194,7 +194,7 @@ Un second titre identique.
 ";
 
 /// The fixture with every construct: settings, redirects, a hidden page, assets.
-fn constructs() -> Fixture {
+pub(crate) fn constructs() -> Fixture {
     Fixture::with(
         &[
             file("livret.yaml", SETTINGS),

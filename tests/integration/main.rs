@@ -16,3 +16,4 @@ mod partial;
 mod pdf;
 mod revisions;
 mod sample;
+mod snapshots;
