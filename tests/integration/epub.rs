@@ -676,13 +676,24 @@ fn utc(time: i64) -> String {
     )
 }
 
+/// The constructs fixture's EPUB, built once for the tests below: its folder, file and content.
+fn constructs_epub() -> &'static (tempfile::TempDir, PathBuf, Value) {
+    static BUILT: std::sync::OnceLock<(tempfile::TempDir, PathBuf, Value)> =
+        std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let fixture = constructs();
+        let (out, epub) = build_epub(fixture.path());
+        let archive = read_epub(&epub);
+        (out, epub, archive)
+    })
+}
+
+/// Every construct at once: epubcheck clean, links and ids resolve, the navigation is SUMMARY's.
 #[test]
-fn every_construct_is_rendered_for_reading_and_passes_epubcheck() {
-    let fixture = constructs();
-    let (_out, epub) = build_epub(fixture.path());
-    assert_epubcheck_clean(&epub);
-    let archive = read_epub(&epub);
-    assert_links_ids_and_images(&archive);
+fn the_constructs_epub_passes_epubcheck_and_its_navigation_follows_summary() {
+    let (_, epub, archive) = constructs_epub();
+    assert_epubcheck_clean(epub);
+    assert_links_ids_and_images(archive);
 
     assert_eq!(
         outline(&archive["nav"], true),
@@ -732,11 +743,16 @@ Annexe -> chapter-007.xhtml"
             "chapter-007.xhtml"
         ]
     );
-    let (_, hidden) = chapter(&archive, "Page cachée");
+    let (_, hidden) = chapter(archive, "Page cachée");
     assert_eq!(hidden["links"][0]["href"], "chapter-005.xhtml#canaux");
+}
 
+/// Hints, steppers, details, tabs, figures, images, embeds, files, cards, code, math, tables, raw HTML.
+#[test]
+fn every_block_and_rich_content_is_rendered_for_reading() {
+    let (_, _, archive) = constructs_epub();
     // Hints: a box per kind, the kind said in words.
-    let (_, blocks) = chapter(&archive, "Blocs GitBook");
+    let (_, blocks) = chapter(archive, "Blocs GitBook");
     let xhtml = blocks["xhtml"].as_str().expect("a string");
     for (class, word) in [
         ("hint-info", "Information"),
@@ -755,7 +771,7 @@ Annexe -> chapter-007.xhtml"
     assert!(xhtml.contains("<ol class=\"stepper\"><li><h3 id=\"préparer\">Préparer</h3><p>Allumer le poste.</p></li><li><h3 id=\"terminer\">Terminer</h3>"), "{xhtml}");
     assert!(xhtml.contains("<section class=\"details\"><p class=\"details-summary\"><strong>Pourquoi des détails ?</strong></p><p>Parce que certains sujets sont longs.</p></section>"), "{xhtml}");
 
-    let (rich_file, rich) = chapter(&archive, "Contenus riches");
+    let (_, rich) = chapter(archive, "Contenus riches");
     let xhtml = rich["xhtml"].as_str().expect("a string");
     // Tabs as successive titled sections.
     assert!(xhtml.contains("<div class=\"tabs\"><section class=\"tab\"><p class=\"tab-title\"><strong>Sur Mac</strong></p><p>Ouvrir le Finder.</p></section><section class=\"tab\"><p class=\"tab-title\"><strong>Sur Linux</strong></p><aside class=\"hint hint-info\""), "{xhtml}");
@@ -813,10 +829,16 @@ Annexe -> chapter-007.xhtml"
         !xhtml.contains("script") && !xhtml.contains("piège"),
         "{xhtml}"
     );
+}
 
+/// Links between pages become links between documents and their anchors.
+#[test]
+fn cross_references_resolve_to_documents_and_anchors() {
+    let (_, _, archive) = constructs_epub();
+    let (rich_file, _) = chapter(archive, "Contenus riches");
     // Cross-references: anchors in other pages, `dir/`, redirects, same-page anchors, mentions,
     // content-refs; broken ones are text; links to assets are text.
-    let (links_file, links) = chapter(&archive, "Liens et renvois");
+    let (links_file, links) = chapter(archive, "Liens et renvois");
     let hrefs: Vec<(String, String)> = links["links"]
         .as_array()
         .expect("an array")
@@ -846,7 +868,14 @@ Annexe -> chapter-007.xhtml"
         text.contains("Un lien perdu, une page absente et le schéma."),
         "{text}"
     );
-    let (_, home) = chapter(&archive, "Accueil");
+}
+
+/// Part documents, the cover, and the package metadata.
+#[test]
+fn parts_cover_and_metadata() {
+    let (_, _, archive) = constructs_epub();
+    let (rich_file, _) = chapter(archive, "Contenus riches");
+    let (_, home) = chapter(archive, "Accueil");
     assert_eq!(
         home["links"][0]["href"],
         format!("{rich_file}#onglets").as_str()
@@ -858,7 +887,7 @@ Annexe -> chapter-007.xhtml"
         .contains("Un guide qui essaie chaque brique, une par une."));
 
     // Parts: a document per titled group, listing its pages.
-    let part = doc(&archive, "part-02.xhtml");
+    let part = doc(archive, "part-02.xhtml");
     assert_eq!(part["h1"][0], "Outils");
     assert!(part["text"]
         .as_str()
@@ -875,7 +904,7 @@ Annexe -> chapter-007.xhtml"
         .expect("a cover-image item");
     assert_eq!(cover_item["href"], "images/cover.png");
     assert_eq!(cover_item["media-type"], "image/png");
-    let cover = doc(&archive, "cover.xhtml");
+    let cover = doc(archive, "cover.xhtml");
     assert_eq!(cover["images"][0]["src"], "images/cover.png");
     assert_eq!(cover["images"][0]["alt"], "Guide des briques");
     assert_eq!(cover["epub_types"][0], "cover");
@@ -883,7 +912,7 @@ Annexe -> chapter-007.xhtml"
     // Metadata.
     let identifier = python_uuid5("https://guide.example.org/");
     assert_eq!(
-        dc(&archive, "dc:identifier"),
+        dc(archive, "dc:identifier"),
         [format!("urn:uuid:{identifier}")]
     );
     assert_eq!(
@@ -891,28 +920,28 @@ Annexe -> chapter-007.xhtml"
         format!("urn:uuid:{identifier}").as_str()
     );
     assert_eq!(archive["ncx"]["title"], "Guide des briques");
-    assert_eq!(dc(&archive, "dc:title"), ["Guide des briques"]);
-    assert_eq!(dc(&archive, "dc:creator"), ["Camille Martin"]);
-    assert_eq!(dc(&archive, "dc:publisher"), ["La Fabrique d’essai"]);
-    assert_eq!(dc(&archive, "dc:language"), ["fr"]);
+    assert_eq!(dc(archive, "dc:title"), ["Guide des briques"]);
+    assert_eq!(dc(archive, "dc:creator"), ["Camille Martin"]);
+    assert_eq!(dc(archive, "dc:publisher"), ["La Fabrique d’essai"]);
+    assert_eq!(dc(archive, "dc:language"), ["fr"]);
     assert_eq!(
-        dc(&archive, "dc:description"),
+        dc(archive, "dc:description"),
         ["Chaque construction de GitBook, une fois"]
     );
     assert_eq!(
-        meta_values(&archive, "dcterms:modified"),
+        meta_values(archive, "dcterms:modified"),
         ["2024-03-01T09:00:00Z"]
     );
     assert_eq!(
-        meta_values(&archive, "schema:accessMode"),
+        meta_values(archive, "schema:accessMode"),
         ["textual", "visual"]
     );
     assert_eq!(
-        meta_values(&archive, "schema:accessModeSufficient"),
+        meta_values(archive, "schema:accessModeSufficient"),
         ["textual"]
     );
     assert_eq!(
-        meta_values(&archive, "schema:accessibilityFeature"),
+        meta_values(archive, "schema:accessibilityFeature"),
         [
             "structuralNavigation",
             "tableOfContents",
@@ -920,11 +949,8 @@ Annexe -> chapter-007.xhtml"
             "alternativeText"
         ]
     );
-    assert_eq!(
-        meta_values(&archive, "schema:accessibilityHazard"),
-        ["none"]
-    );
-    let summary = meta_values(&archive, "schema:accessibilitySummary");
+    assert_eq!(meta_values(archive, "schema:accessibilityHazard"), ["none"]);
+    let summary = meta_values(archive, "schema:accessibilitySummary");
     assert!(
         summary[0].starts_with("Livre numérique textuel")
             && summary[0].contains("Chaque image a une description textuelle."),
