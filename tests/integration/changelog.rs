@@ -496,13 +496,38 @@ fn the_fixture_changelog_is_the_reviewed_one() {
     );
 }
 
+/// The values fixture with one version's blob lost, its changelog built once.
+struct LostVersion {
+    /// changelog.json, parsed.
+    log: Value,
+    ids: Ids,
+    head: String,
+    /// changelog.json and CHANGELOG.md as written.
+    texts: [String; 2],
+}
+
+fn lost_version_log() -> &'static LostVersion {
+    static BUILT: std::sync::OnceLock<LostVersion> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let (fixture, ids) = values_fixture();
+        fixture.delete_object(ids.lost_blob);
+        let (out, run) = build_changelog(fixture.path());
+        assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+        LostVersion {
+            log: json(out.path()),
+            ids,
+            head: fixture.head().to_string(),
+            texts: [
+                read(out.path(), "changelog.json"),
+                read(out.path(), "CHANGELOG.md"),
+            ],
+        }
+    })
+}
+
 #[test]
 fn every_revision_of_the_fixture_is_classified() {
-    let (fixture, ids) = values_fixture();
-    fixture.delete_object(ids.lost_blob);
-    let (out, run) = build_changelog(fixture.path());
-    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
-    let log = json(out.path());
+    let log = &lost_version_log().log;
     assert_eq!(log["language"], "fr");
     assert_eq!(log["commits"], "first_parent");
     let page = &log["pages"][0];
@@ -595,7 +620,13 @@ fn every_revision_of_the_fixture_is_classified() {
             {"op": "equal", "text": "permet à d’autres de reprendre notre travail : ¶ les comptes rendus sont publiés chaque semaine ; ¶ les indicateurs sont ouverts à tous."},
         ])
     );
+}
 
+/// Formatting-only revisions, moved values, a lost version and what the next one is compared with.
+#[test]
+fn formatting_moves_and_a_lost_version_are_told_apart() {
+    let LostVersion { log, ids, .. } = lost_version_log();
+    let page = &log["pages"][0];
     let revisions = page["revisions"].as_array().unwrap();
     let formatting = &revisions[revisions.len() - 10];
     assert_eq!(formatting["formatting_only"], true);
@@ -626,7 +657,16 @@ fn every_revision_of_the_fixture_is_classified() {
         change(page, 12, "value_removed")["title"],
         "Horaires choisis"
     );
+}
 
+/// Each revision's date, author and link, and each value's timeline.
+#[test]
+fn revisions_and_value_timelines() {
+    let LostVersion {
+        log, head, texts, ..
+    } = lost_version_log();
+    let page = &log["pages"][0];
+    let revisions = page["revisions"].as_array().unwrap();
     // Each revision: date, author's name (never an e-mail), short id and link.
     let newest = &revisions[0];
     assert_eq!(newest["date"], "2024-03-14T09:00:00Z");
@@ -634,13 +674,9 @@ fn every_revision_of_the_fixture_is_classified() {
     assert_eq!(newest["short"].as_str().unwrap().len(), 7);
     assert_eq!(
         newest["url"],
-        format!(
-            "https://forge.example.org/fabrique/guide/commit/{}",
-            fixture.head()
-        )
+        format!("https://forge.example.org/fabrique/guide/commit/{head}")
     );
-    assert!(!read(out.path(), "changelog.json").contains("@example.org"));
-    assert!(!read(out.path(), "CHANGELOG.md").contains("@example.org"));
+    assert!(texts.iter().all(|text| !text.contains("@example.org")));
 
     // Per value: birth, changes, retirement, current text, last change.
     let values = page["values"].as_array().unwrap();
