@@ -76,8 +76,9 @@ fn out_arg(path: &Path) -> &str {
 // Symbolic links and submodules in the tree.
 // ---------------------------------------------------------------------------------------------
 
-#[test]
-fn symlinks_pointing_outside_are_never_followed() {
+/// A book whose tree and work tree hold symbolic links to /etc/passwd and /etc, and the first
+/// line of /etc/passwd, which must reach nothing.
+fn symlinks_to_etc() -> (Fixture, String) {
     let passwd = std::fs::read_to_string("/etc/passwd").expect("/etc/passwd on this machine");
     let secret = passwd
         .lines()
@@ -110,6 +111,12 @@ fn symlinks_pointing_outside_are_never_followed() {
         std::os::unix::fs::symlink(target, fixture.path().join(path)).expect("symlink on disk");
     }
 
+    (fixture, secret)
+}
+
+#[test]
+fn symlinks_pointing_outside_are_never_followed() {
+    let (fixture, secret) = symlinks_to_etc();
     let book = fixture.load("HEAD").book;
     let symlinks: Vec<&str> = diagnostics(&book, "symlink")
         .iter()
@@ -585,9 +592,14 @@ fn assert_no_temporary_files(out: &Path) {
     assert!(left.is_empty(), "temporary files left behind: {left:?}");
 }
 
-#[test]
-fn a_failed_build_keeps_the_previous_outputs_and_a_good_one_replaces_them() {
-    let settings = |page: &str| format!("title: Manuel\nchangelog:\n  pages:\n    - {page}\n");
+/// livret.yaml following `page` in the changelog.
+fn following(page: &str) -> String {
+    format!("title: Manuel\nchangelog:\n  pages:\n    - {page}\n")
+}
+
+/// A book whose second commit makes the changelog's export fail: the fixture and both commits.
+fn failing_second_commit() -> (Fixture, git2::Oid, git2::Oid) {
+    let settings = following;
     let fixture = Fixture::new();
     let first = fixture.commit(
         &[
@@ -617,6 +629,12 @@ fn a_failed_build_keeps_the_previous_outputs_and_a_good_one_replaces_them() {
         "second",
         T0 + DAY,
     );
+    (fixture, first, second)
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_outputs_and_a_good_one_replaces_them() {
+    let (fixture, first, second) = failing_second_commit();
     let dir = tempfile::tempdir().expect("temporary folder");
     let out = dir.path().join("dist");
     let build = |revision: &str, formats: &str, out: &Path| {
@@ -713,7 +731,7 @@ fn a_failed_build_keeps_the_previous_outputs_and_a_good_one_replaces_them() {
 
     // A successful build replaces every output with exactly what a fresh build gives.
     fixture.commit(
-        &[file("livret.yaml", settings("valeurs.md"))],
+        &[file("livret.yaml", following("valeurs.md"))],
         "third",
         T0 + 2 * DAY,
     );
