@@ -3,8 +3,7 @@
 //! cache after a one-page commit), the Git floors, and the peers (pandoc, pandoc + WeasyPrint)
 //! on the same pages in SUMMARY order.
 
-// Each bench uses its own part of this module.
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each bench uses its own part of this module")]
 
 use livret_handbook_gen::bench::{best_of, measure, target_dir, Measure};
 use std::path::{Path, PathBuf};
