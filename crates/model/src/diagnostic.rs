@@ -1,13 +1,17 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// How bad a problem is: errors mean content is lost or wrong, warnings mean livret recovered.
+/// How bad a problem is: errors mean content is lost or wrong, warnings mean livret recovered,
+/// notes are for information.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Content is lost or wrong.
     Error,
+    /// livret recovered from the problem.
     Warning,
+    /// For information, e.g. a page not listed in SUMMARY.md.
     Note,
 }
 
@@ -298,9 +302,11 @@ impl Code {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Diagnostic {
+    /// How bad the problem is.
     pub severity: Severity,
-    /// A short, stable, kebab-case code such as `unclosed-tag` or `broken-link`.
+    /// A short, stable, kebab-case code such as `unclosed-tag` or `broken-link` (see [`Code`]).
     pub code: String,
+    /// What is wrong, for the user.
     pub message: String,
     /// What the user can do about it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -308,17 +314,19 @@ pub struct Diagnostic {
     /// Path of the file in the repository (not on disk), when the problem has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// 1-based line and column.
+    /// 1-based line in that file, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// 1-based column on that line, counted in characters, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<u32>,
-    /// The source line the problem is on, for rustc-style display.
+    /// The text of the source line the problem is on, for rustc-style display, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_line: Option<String>,
 }
 
 impl Diagnostic {
+    /// A diagnostic of `code`, with no help and no location.
     pub fn new(severity: Severity, code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity,
@@ -332,23 +340,28 @@ impl Diagnostic {
         }
     }
 
+    /// An error of `code`, with no help and no location.
     pub fn error(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, message)
     }
 
+    /// A warning of `code`, with no help and no location.
     pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message)
     }
 
+    /// A note of `code`, with no help and no location.
     pub fn note(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Note, code, message)
     }
 
+    /// Adds what the user can do about it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Sets the file and, when known, the 1-based line and column.
     pub fn at(mut self, path: impl Into<String>, line: Option<u32>, column: Option<u32>) -> Self {
         self.path = Some(path.into());
         self.line = line;

@@ -4,9 +4,10 @@ use std::collections::BTreeMap;
 /// Bytes of the book's files that exporters embed, read from the built revision.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Assets {
-    /// By path in the book (as in `Target::Asset`).
+    /// By path in the book (as in `Target::Asset`); a file too large or missing from the
+    /// repository is left out.
     pub files: BTreeMap<String, Vec<u8>>,
-    /// The font named by `pdf.font` in livret.yaml, when there is one.
+    /// The font named by `pdf.font` in livret.yaml, when there is one and it could be read.
     pub font: Option<Vec<u8>>,
 }
 
@@ -29,6 +30,7 @@ pub struct Needs {
 }
 
 impl Needs {
+    /// The history only.
     pub fn history() -> Self {
         Needs {
             history: true,
@@ -36,6 +38,7 @@ impl Needs {
         }
     }
 
+    /// The assets only.
     pub fn assets() -> Self {
         Needs {
             assets: true,
@@ -82,7 +85,9 @@ static NO_VERSIONS: PageVersions = BTreeMap::new();
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ExportContext<'a> {
+    /// The book at the built revision.
     pub book: &'a Book,
+    /// The settings the book was built with.
     pub settings: &'a Settings,
     /// The history of the pages (feeds, changelogs).
     pub history: &'a History,
@@ -95,6 +100,7 @@ pub struct ExportContext<'a> {
 }
 
 impl<'a> ExportContext<'a> {
+    /// The book and its settings, with no history, assets, versions or cache.
     pub fn new(book: &'a Book, settings: &'a Settings) -> Self {
         ExportContext {
             book,
@@ -106,21 +112,25 @@ impl<'a> ExportContext<'a> {
         }
     }
 
+    /// Gives the exporter the history.
     pub fn with_history(mut self, history: &'a History) -> Self {
         self.history = history;
         self
     }
 
+    /// Gives the exporter the assets' bytes.
     pub fn with_assets(mut self, assets: &'a Assets) -> Self {
         self.assets = assets;
         self
     }
 
+    /// Gives the exporter the past versions of pages.
     pub fn with_versions(mut self, versions: &'a PageVersions) -> Self {
         self.versions = versions;
         self
     }
 
+    /// Gives the exporter a cache.
     pub fn with_cache(mut self, cache: &'a dyn Cache) -> Self {
         self.cache = Some(cache);
         self
@@ -132,13 +142,16 @@ impl<'a> ExportContext<'a> {
 pub struct OutputFile {
     /// File name relative to the output folder, e.g. `book.epub`.
     pub name: String,
+    /// The file's content.
     pub bytes: Vec<u8>,
 }
 
 /// Why an exporter could not produce its outputs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportError {
+    /// Name of the exporter that failed, e.g. `epub`.
     pub exporter: String,
+    /// What went wrong.
     pub message: String,
 }
 
@@ -153,7 +166,9 @@ impl std::error::Error for ExportError {}
 /// What an export produced: its files, and the problems it met on the way (never fatal).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Export {
+    /// The files to write.
     pub files: Vec<OutputFile>,
+    /// Problems met while exporting.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -175,6 +190,7 @@ pub trait Exporter: Send + Sync + std::fmt::Debug {
     fn needs(&self, _book: &Book, _settings: &Settings) -> Needs {
         Needs::default()
     }
+    /// Produces the exporter's files from the context, or says why it cannot.
     fn export(&self, context: &ExportContext<'_>) -> Result<Export, ExportError>;
 }
 

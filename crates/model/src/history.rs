@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct History {
-    /// By the page's path at the built revision.
+    /// Each followed page's history, by the page's path in the book at the built revision.
     pub pages: BTreeMap<String, PageHistory>,
     /// Commits walked.
     pub commits: usize,
-    /// Set when the repository is a shallow clone: history stops at this commit.
+    /// Set when the repository is a shallow clone: the full id of the commit where the history
+    /// stops (its parents were not fetched).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shallow_boundary: Option<String>,
 }
@@ -29,41 +30,54 @@ impl History {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PageHistory {
+    /// The commits that touched the page, newest first.
     pub versions: Vec<PageVersion>,
 }
 
+/// One commit that touched a page, and the page as that commit left it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PageVersion {
+    /// Full commit id.
     pub commit: String,
-    /// Committer time, seconds since the Unix epoch, and its offset in minutes east of UTC.
+    /// Committer time, seconds since the Unix epoch.
     pub time: i64,
+    /// Committer time zone, minutes east of UTC.
     pub offset_minutes: i32,
     /// Author name (never the e-mail address).
     pub author: String,
     /// Path of the page in the book after this commit.
     pub path: String,
-    /// Blob id of the page's text after this commit.
+    /// Blob id (hex) of the page's text after this commit; the key of [`crate::PageVersions`].
     pub blob: String,
+    /// What the commit did to the page.
     pub change: PageChange,
 }
 
+/// What a commit did to a page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PageChange {
+    /// The page appeared, and was not found to be moved from another file (in a shallow clone,
+    /// every page the commit where the history stops holds appears there).
     Created,
+    /// The page's text changed in place.
     Edited,
     /// Moved without a change of content: not a modification.
     Moved {
+        /// The page's path in the book before the commit.
         from: String,
     },
+    /// Moved, and its text changed (similar enough to be the same page).
     MovedAndEdited {
+        /// The page's path in the book before the commit.
         from: String,
     },
 }
 
 impl PageChange {
+    /// Whether the commit changed the page's text: every change but a plain move.
     pub fn changes_content(&self) -> bool {
         !matches!(self, PageChange::Moved { .. })
     }

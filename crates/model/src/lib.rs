@@ -3,6 +3,8 @@
 //! Nothing here knows about Git, Markdown or files: a [`Book`] is what the core builds, what
 //! exporters read, and what `livret inspect` prints.
 
+#![warn(missing_docs)]
+
 mod cache;
 mod diagnostic;
 mod document;
