@@ -191,7 +191,7 @@ impl Code {
                 "Remove the duplicate entry.",
             ),
             Code::FrontMatter => (
-                "A page's YAML front matter cannot be read, or has a field of the wrong type.",
+                "A page's YAML front matter cannot be read; the page is read without it.",
                 "Fix the YAML between the `---` lines.",
             ),
             Code::IncludeMissing => (
