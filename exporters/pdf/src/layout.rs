@@ -9,6 +9,7 @@ use crate::images::Picture;
 use crate::text::{Para, ParaBuilder, Style};
 use crate::words::Lang;
 use livret_model::{Assets, Book, PageSize, PdfSettings, Target, XRef};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Points per millimetre.
@@ -53,7 +54,7 @@ impl Geometry {
 }
 
 /// What the running header and footer of a page say.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Chapter {
     pub title: String,
     /// Header and footer are drawn (not on the cover).
@@ -61,7 +62,7 @@ pub(crate) struct Chapter {
 }
 
 /// An entry of the PDF outline (bookmarks).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct OutlineItem {
     pub title: String,
     pub target: LinkTarget,

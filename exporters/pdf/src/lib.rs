@@ -127,7 +127,7 @@ struct Composition {
     /// The same for its header and footer, and the glyphs they draw when they were drawn.
     decorations_key: Option<u128>,
     known_decorations: Option<lopdf::Stream>,
-    used: store::Glyphs,
+    used: fonts::Glyphs,
 }
 
 /// Prints how long each stage took when `LIVRET_PDF_TIMINGS` is set (for profiling).
@@ -175,7 +175,7 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     let mut layout = layout::Layout::new(fonts, geometry, lang, book, context.assets);
     if let Some(cache) = context.cache {
         layout.cache = Some(cache);
-        layout.context_digest = Some(store::context_digest(context));
+        layout.context_digest = Some(store::context_digest(book, settings, context.assets));
         layout.prepared = store::prepare(&layout);
     }
 
@@ -197,9 +197,7 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     for index in 0..pages.len() {
         let key = cache.and_then(|_| store::body_key(&layout, &pages[index]));
         let known = match (cache, key) {
-            (Some(cache), Some(key)) => cache
-                .get("pdf-body", key)
-                .and_then(|bytes| finish::stored_stream(&bytes)),
+            (Some(cache), Some(key)) => store::known_body(cache, key),
             _ => None,
         };
         let mut draws =
@@ -212,10 +210,7 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
             _ => None,
         };
         let known_decorations = match (cache, decorations_key) {
-            (Some(cache), Some(key)) => cache.get("pdf-decorations", key).and_then(|bytes| {
-                let (used, stream) = store::decode_stream(&bytes)?;
-                Some((used, finish::stored_stream(stream)?))
-            }),
+            (Some(cache), Some(key)) => store::known_decorations(cache, key),
             _ => None,
         };
         let mut used = Vec::new();
@@ -298,7 +293,7 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
                         match (cache, key) {
                             (Some(cache), Some(key)) => {
                                 let body = finish::stream(lopdf::Dictionary::new(), content, None);
-                                cache.put("pdf-body", key, finish::stream_bytes(&body));
+                                store::keep_body(cache, key, &body);
                                 body
                             }
                             _ => finish::stream(lopdf::Dictionary::new(), content, cache),
@@ -316,8 +311,7 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
                         (None, Some(cache), Some(key)) => {
                             let content = emit::content(&draws.decorations, &faces, height);
                             let stream = finish::stream(lopdf::Dictionary::new(), content, None);
-                            let bytes = finish::stream_bytes(&stream);
-                            cache.put("pdf-decorations", key, store::encode_stream(&used, &bytes));
+                            store::keep_decorations(cache, key, used, &stream);
                             stream
                         }
                         (None, _, _) => {
