@@ -88,7 +88,10 @@ pub(crate) struct Line {
     pub baseline: f32,
     pub draws: Vec<Draw>,
     /// Width of the line's content.
-    #[cfg_attr(not(test), allow(dead_code))]
+    #[cfg_attr(
+        not(test),
+        allow(dead_code, reason = "only the tests read it, to check the measure")
+    )]
     pub width: f32,
 }
 
@@ -660,7 +663,10 @@ fn first_fit(items: &[Item], sums: &Sums, line_width: f32) -> Vec<usize> {
 }
 
 /// Draws the line from `start` to the break at `end`.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the paragraph, its items and the line's place, all needed to draw it"
+)]
 fn draw_line(
     fonts: &mut Fonts<'_>,
     para: &Para,

@@ -119,7 +119,10 @@ fn deflate(stream: &mut Stream, cache: Option<&dyn Cache>) {
 /// Adds the page tree, the catalog, the metadata and the outline to `doc` (whose pages are
 /// `pages`, already written with their content in `written`), compresses its streams and writes
 /// the file.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of the document finished here, each made by another stage"
+)]
 pub(crate) fn finish(
     mut doc: Document,
     written: &crate::file::Written,
@@ -130,7 +133,6 @@ pub(crate) fn finish(
     outline: &[OutlineItem],
     positions: &DestPositions,
     cache: Option<&dyn Cache>,
-    timer: &mut crate::Timer,
 ) -> Result<Vec<u8>, String> {
     doc.version = "1.7".to_owned();
     doc.objects.insert(
@@ -187,9 +189,7 @@ pub(crate) fn finish(
         );
     }
     compress(&mut doc, cache);
-    timer.lap("compression");
     let bytes = crate::file::save(&doc, written);
-    timer.lap("writing");
     Ok(bytes)
 }
 

@@ -9,7 +9,7 @@
 
 use crate::flow::{Container, Draw, Element, Kind, LinkTarget};
 use crate::fonts::{Glyphs, Recording};
-use crate::layout::{Chapter, Layout, OutlineItem};
+use crate::layout::{Chapter, Layout, OutlineItem, Recorder};
 use livret_cache::Digest;
 use livret_model::{Assets, Book, Cache, Page, PdfSettings};
 use serde::{Deserialize, Serialize};
@@ -21,31 +21,6 @@ const KIND: &str = "pdf-layout";
 /// Layouts larger than this are not kept: a page that big (hundreds of PDF pages) is laid out
 /// again rather than making every later build read and write its layout.
 const LARGEST: usize = 8 << 20;
-
-/// What the layout records while a page is laid out, besides the fonts' [`Recording`].
-#[derive(Debug, Default)]
-pub(crate) struct Recorder {
-    /// Destination keys in the order the page first used them, and global id → local index.
-    dests: Vec<String>,
-    dest_index: HashMap<u32, u32>,
-    /// Picture paths in the order the page first asked for them.
-    pictures: Vec<String>,
-}
-
-impl Recorder {
-    pub(crate) fn dest(&mut self, key: &str, id: u32) {
-        if let std::collections::hash_map::Entry::Vacant(entry) = self.dest_index.entry(id) {
-            entry.insert(self.dests.len() as u32);
-            self.dests.push(key.to_owned());
-        }
-    }
-
-    pub(crate) fn picture(&mut self, path: &str) {
-        if !self.pictures.iter().any(|p| p == path) {
-            self.pictures.push(path.to_owned());
-        }
-    }
-}
 
 /// A book page layout with a key: what it depends on, and the pictures it draws (their numbers
 /// in the document, which depend on the pages before it).
@@ -123,41 +98,78 @@ struct KeptElement {
     draws: Option<Bytes>,
 }
 
-/// Marks the elements of the page laid out or restored since `mark` as coming from the layout
-/// with key `key`.
-fn set_origin(layout: &mut Layout<'_>, mark: Mark, origin: Origin) {
-    let origin_index = layout.origins.len() as u32;
-    layout.origins.push(origin);
-    let origin = origin_index;
-    for (index, element) in layout.elements[mark.elements..].iter_mut().enumerate() {
-        element.origin = Some((origin, index as u32));
-    }
+/// Book page layouts kept from one build to the next: wraps the layout of each page from
+/// outside ([`Pages::page`]), and knows where the elements of the flow come from.
+#[derive(Debug)]
+pub(crate) struct Pages<'c> {
+    cache: &'c dyn Cache,
+    /// The digest of what every page's layout depends on besides the page.
+    context: u128,
+    /// The book page layouts with a key, for [`crate::flow::Element::origin`].
+    origins: Vec<Origin>,
+    /// The pages' keys and kept layouts, looked up before the layout starts.
+    prepared: Prepared,
 }
 
-/// A digest of what the body of a PDF page shows, when each element on it comes from a keyed
-/// book page layout: those layouts, which of their elements, in which order (their places follow
-/// from their heights).
-pub(crate) fn body_key(layout: &Layout<'_>, page: &crate::paginate::PageLayout) -> Option<u128> {
-    if page.placed.is_empty() {
-        return None;
-    }
-    let mut digest = Digest::new("pdf-body");
-    let mut last = u32::MAX;
-    for placed in &page.placed {
-        let (origin, index) = layout.elements.get(placed.element)?.origin?;
-        if origin != last {
-            let origin_info = layout.origins.get(origin as usize)?;
-            digest.value(&(origin_info.key, &origin_info.pictures));
-            last = origin;
+impl<'c> Pages<'c> {
+    /// Looks up, in parallel, the kept layouts of the pages `layout` is about to lay out.
+    pub(crate) fn new(cache: &'c dyn Cache, context: u128, layout: &Layout<'_>) -> Self {
+        Pages {
+            cache,
+            context,
+            origins: Vec::new(),
+            prepared: prepare(cache, context, layout),
         }
-        digest.value(&(index, placed.repeated));
     }
-    Some(digest.key())
+
+    pub(crate) fn context(&self) -> u128 {
+        self.context
+    }
+
+    /// Marks the elements of the page laid out or restored since `mark` as coming from the
+    /// layout `origin`.
+    fn set_origin(&mut self, layout: &mut Layout<'_>, mark: Mark, origin: Origin) {
+        let origin_index = self.origins.len() as u32;
+        self.origins.push(origin);
+        for (index, element) in layout.elements[mark.elements..].iter_mut().enumerate() {
+            element.origin = Some((origin_index, index as u32));
+        }
+    }
+
+    /// A digest of what the body of a PDF page shows, when each element on it comes from a keyed
+    /// book page layout: those layouts, which of their elements, in which order (their places follow
+    /// from their heights).
+    pub(crate) fn body_key(
+        &self,
+        layout: &Layout<'_>,
+        page: &crate::paginate::PageLayout,
+    ) -> Option<u128> {
+        if page.placed.is_empty() {
+            return None;
+        }
+        let mut digest = Digest::new("pdf-body");
+        let mut last = u32::MAX;
+        for placed in &page.placed {
+            let (origin, index) = layout.elements.get(placed.element)?.origin?;
+            if origin != last {
+                let origin_info = self.origins.get(origin as usize)?;
+                digest.value(&(origin_info.key, &origin_info.pictures));
+                last = origin;
+            }
+            digest.value(&(index, placed.repeated));
+        }
+        Some(digest.key())
+    }
 }
 
 /// The drawings of element `index` other than links, moved down by `dy`: its own, or those
 /// decoded from the kept layout it was put back from.
-pub(crate) fn shifted_draws(layout: &Layout<'_>, index: usize, dy: f32) -> Vec<Draw> {
+pub(crate) fn shifted_draws(
+    pages: Option<&Pages<'_>>,
+    layout: &Layout<'_>,
+    index: usize,
+    dy: f32,
+) -> Vec<Draw> {
     let Some(element) = layout.elements.get(index) else {
         return Vec::new();
     };
@@ -167,10 +179,11 @@ pub(crate) fn shifted_draws(layout: &Layout<'_>, index: usize, dy: f32) -> Vec<D
         .filter(|draw| !matches!(draw, Draw::Link { .. }))
         .map(|draw| draw.shifted(dy))
         .collect();
-    let (Some(kept), Some((origin, _))) = (&element.kept_draws, element.origin) else {
+    let (Some(kept), Some((origin, _)), Some(pages)) = (&element.kept_draws, element.origin, pages)
+    else {
         return draws;
     };
-    let Some(origin) = layout.origins.get(origin as usize) else {
+    let Some(origin) = pages.origins.get(origin as usize) else {
         return draws;
     };
     // Written by this very program (the cache is salted with it) and checked by the store: the
@@ -465,7 +478,12 @@ fn kept(
 
 /// Puts a kept page layout back into `layout`; `None` (and `layout` untouched) when it is not
 /// consistent.
-fn restore(layout: &mut Layout<'_>, stored: Kept, key: u128) -> Option<Vec<OutlineItem>> {
+fn restore(
+    pages: &mut Pages<'_>,
+    layout: &mut Layout<'_>,
+    stored: Kept,
+    key: u128,
+) -> Option<Vec<OutlineItem>> {
     let mark = Mark::of(layout);
     // Check every local reference before anything changes.
     let dests = stored.dests.len();
@@ -560,7 +578,7 @@ fn restore(layout: &mut Layout<'_>, stored: Kept, key: u128) -> Option<Vec<Outli
         relink_outline(item, &dest);
     }
     layout.page_path = stored.path;
-    set_origin(
+    pages.set_origin(
         layout,
         mark,
         Origin {
@@ -580,11 +598,8 @@ pub(crate) struct Prepared {
     pages: HashMap<String, (u128, Option<Kept>)>,
 }
 
-pub(crate) fn prepare(layout: &Layout<'_>) -> Prepared {
+fn prepare(cache: &dyn Cache, context: u128, layout: &Layout<'_>) -> Prepared {
     use rayon::prelude::*;
-    let (Some(cache), Some(context)) = (layout.cache, layout.context_digest) else {
-        return Prepared::default();
-    };
     let (x, width) = (layout.x, layout.width);
     let pages = layout
         .book
@@ -604,47 +619,47 @@ pub(crate) fn prepare(layout: &Layout<'_>) -> Prepared {
     }
 }
 
-/// Lays out a book page, or puts back its layout from an earlier build; keeps it for the next.
-pub(crate) fn page(layout: &mut Layout<'_>, page: &Page) -> Vec<OutlineItem> {
-    let (Some(cache), Some(context)) = (layout.cache, layout.context_digest) else {
-        return layout.page(page);
-    };
-    let prepared = match layout.depth() == 0 && layout.prepared.at == (layout.x, layout.width) {
-        true => layout.prepared.pages.remove(&page.path),
-        false => None,
-    };
-    let (key, stored) = prepared.unwrap_or_else(|| {
-        let key = page_key(context, layout.x, layout.width, layout.depth(), page);
-        (key, livret_cache::get(cache, KIND, key))
-    });
-    if let Some(stored) = stored {
-        if let Some(outline) = restore(layout, stored, key) {
-            return outline;
+impl Pages<'_> {
+    /// Lays out a book page, or puts back its layout from an earlier build; keeps it for the next.
+    pub(crate) fn page(&mut self, layout: &mut Layout<'_>, page: &Page) -> Vec<OutlineItem> {
+        let (cache, context) = (self.cache, self.context);
+        let prepared = match layout.depth() == 0 && self.prepared.at == (layout.x, layout.width) {
+            true => self.prepared.pages.remove(&page.path),
+            false => None,
+        };
+        let (key, stored) = prepared.unwrap_or_else(|| {
+            let key = page_key(context, layout.x, layout.width, layout.depth(), page);
+            (key, livret_cache::get(cache, KIND, key))
+        });
+        if let Some(stored) = stored {
+            if let Some(outline) = restore(self, layout, stored, key) {
+                return outline;
+            }
         }
-    }
-    let mark = Mark::of(layout);
-    layout.fonts.start_recording();
-    layout.recorder = Some(Recorder::default());
-    let outline = layout.page(page);
-    let recorder = layout.recorder.take();
-    let recording = layout.fonts.recording.take();
-    if let (Some(recorder), Some(recording)) = (recorder, recording) {
-        let bytes = kept(layout, mark, &recorder, recording, &outline)
-            .and_then(|kept| livret_cache::encode(&kept));
-        if let Some(bytes) = bytes.filter(|bytes| bytes.len() <= LARGEST) {
-            cache.put(KIND, key, bytes);
-            let pictures = recorder
-                .pictures
-                .iter()
-                .filter_map(|path| layout.picture_id(path))
-                .collect();
-            let origin = Origin {
-                key,
-                pictures,
-                dests: Vec::new(),
-            };
-            set_origin(layout, mark, origin);
+        let mark = Mark::of(layout);
+        layout.fonts.start_recording();
+        layout.recorder = Some(Recorder::default());
+        let outline = layout.page(page);
+        let recorder = layout.recorder.take();
+        let recording = layout.fonts.recording.take();
+        if let (Some(recorder), Some(recording)) = (recorder, recording) {
+            let bytes = kept(layout, mark, &recorder, recording, &outline)
+                .and_then(|kept| livret_cache::encode(&kept));
+            if let Some(bytes) = bytes.filter(|bytes| bytes.len() <= LARGEST) {
+                cache.put(KIND, key, bytes);
+                let pictures = recorder
+                    .pictures
+                    .iter()
+                    .filter_map(|path| layout.picture_id(path))
+                    .collect();
+                let origin = Origin {
+                    key,
+                    pictures,
+                    dests: Vec::new(),
+                };
+                self.set_origin(layout, mark, origin);
+            }
         }
+        outline
     }
-    outline
 }
