@@ -29,6 +29,7 @@ mod flow;
 mod fonts;
 mod front;
 mod images;
+mod knuth_plass;
 mod layout;
 mod paginate;
 mod store;
