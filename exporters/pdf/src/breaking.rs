@@ -4,11 +4,10 @@
 
 use crate::flow::Draw;
 use crate::fonts::Fonts;
+use crate::knuth_plass::{self, first_fit, ratio, start_after, total_fit, Measure, Sums, INFINITE};
 use crate::text::{Para, OBJECT};
 use unicode_linebreak::BreakOpportunity;
 
-/// A penalty this high forbids a break; its opposite forces one.
-const INFINITE: f32 = 10000.0;
 /// Stretch of the glue that ends a paragraph: the last line is not justified.
 const FILL: f32 = 100_000.0;
 /// Cost of breaking at a hyphenation point or after an explicit hyphen.
@@ -17,11 +16,6 @@ const HYPHEN_PENALTY: f32 = 50.0;
 const OTHER_PENALTY: f32 = 100.0;
 /// Cost of breaking inside a word too long for the line.
 const EMERGENCY_PENALTY: f32 = 200.0;
-const LINE_PENALTY: f32 = 10.0;
-const DOUBLE_HYPHEN_DEMERITS: f32 = 3000.0;
-const FITNESS_DEMERITS: f32 = 3000.0;
-/// Beyond this many breakpoints considered, total fit gives way to first fit.
-const MAX_NODES: usize = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Align {
@@ -62,11 +56,30 @@ enum Item {
     },
 }
 
-impl Item {
-    fn width(&self) -> f32 {
-        match self {
-            Item::Box { width, .. } | Item::Glue { width, .. } => *width,
-            Item::Penalty { .. } => 0.0,
+impl Measure for Item {
+    fn measure(&self) -> knuth_plass::Item {
+        match *self {
+            Item::Box { width, .. } => knuth_plass::Item::Box { width },
+            Item::Glue {
+                width,
+                stretch,
+                shrink,
+                ..
+            } => knuth_plass::Item::Glue {
+                width,
+                stretch,
+                shrink,
+            },
+            Item::Penalty {
+                width,
+                cost,
+                flagged,
+                ..
+            } => knuth_plass::Item::Penalty {
+                width,
+                cost,
+                flagged,
+            },
         }
     }
 }
@@ -88,7 +101,10 @@ pub(crate) struct Line {
     pub baseline: f32,
     pub draws: Vec<Draw>,
     /// Width of the line's content.
-    #[cfg_attr(not(test), allow(dead_code))]
+    #[cfg_attr(
+        not(test),
+        allow(dead_code, reason = "only the tests read it, to check the measure")
+    )]
     pub width: f32,
 }
 
@@ -411,256 +427,11 @@ fn hyphenation_points(text: &str, lang: hypher::Lang) -> Vec<usize> {
     points
 }
 
-/// Prefix sums of widths, stretch and shrink.
-struct Sums {
-    width: Vec<f32>,
-    stretch: Vec<f32>,
-    shrink: Vec<f32>,
-}
-
-impl Sums {
-    fn new(items: &[Item]) -> Self {
-        let mut sums = Sums {
-            width: Vec::with_capacity(items.len() + 1),
-            stretch: Vec::with_capacity(items.len() + 1),
-            shrink: Vec::with_capacity(items.len() + 1),
-        };
-        let (mut w, mut y, mut z) = (0.0, 0.0, 0.0);
-        for item in items {
-            sums.width.push(w);
-            sums.stretch.push(y);
-            sums.shrink.push(z);
-            w += item.width();
-            if let Item::Glue {
-                stretch, shrink, ..
-            } = item
-            {
-                y += stretch;
-                z += shrink;
-            }
-        }
-        sums.width.push(w);
-        sums.stretch.push(y);
-        sums.shrink.push(z);
-        sums
-    }
-
-    /// Natural width, stretch and shrink of a line from `start` to a break at `end`.
-    fn line(&self, items: &[Item], start: usize, end: usize) -> (f32, f32, f32) {
-        let penalty = match items[end] {
-            Item::Penalty { width, .. } => width,
-            _ => 0.0,
-        };
-        (
-            self.width[end] - self.width[start] + penalty,
-            self.stretch[end] - self.stretch[start],
-            self.shrink[end] - self.shrink[start],
-        )
-    }
-}
-
-fn is_legal(items: &[Item], i: usize) -> bool {
-    match items[i] {
-        Item::Penalty { cost, .. } => cost < INFINITE,
-        Item::Glue { .. } => i > 0 && matches!(items[i - 1], Item::Box { .. }),
-        Item::Box { .. } => false,
-    }
-}
-
-fn is_forced(items: &[Item], i: usize) -> bool {
-    matches!(items[i], Item::Penalty { cost, .. } if cost <= -INFINITE)
-}
-
-/// Where the line after a break at `end` starts: past the glue and penalties that follow it.
-fn start_after(items: &[Item], end: usize) -> usize {
-    if matches!(items.get(end), Some(Item::Box { .. })) {
-        return end;
-    }
-    let mut i = end + 1;
-    while i < items.len() {
-        match items[i] {
-            Item::Box { .. } => break,
-            Item::Penalty { cost, .. } if cost <= -INFINITE => break,
-            _ => i += 1,
-        }
-    }
-    i
-}
-
-fn ratio(width: f32, stretch: f32, shrink: f32, line_width: f32) -> f32 {
-    if width < line_width {
-        if stretch > 0.0 {
-            (line_width - width) / stretch
-        } else {
-            INFINITE
-        }
-    } else if width > line_width {
-        if shrink > 0.0 {
-            (line_width - width) / shrink
-        } else {
-            -INFINITE
-        }
-    } else {
-        0.0
-    }
-}
-
-fn fitness(r: f32) -> usize {
-    if r < -0.5 {
-        0
-    } else if r <= 0.5 {
-        1
-    } else if r <= 1.0 {
-        2
-    } else {
-        3
-    }
-}
-
-struct Node {
-    position: usize,
-    start: usize,
-    fitness: usize,
-    demerits: f32,
-    flagged: bool,
-    previous: Option<usize>,
-}
-
-/// Knuth and Plass's total-fit line breaking; `None` when no set of breaks keeps every line's
-/// adjustment ratio within `tolerance`.
-fn total_fit(items: &[Item], sums: &Sums, line_width: f32, tolerance: f32) -> Option<Vec<usize>> {
-    let mut nodes = vec![Node {
-        position: 0,
-        start: 0,
-        fitness: 1,
-        demerits: 0.0,
-        flagged: false,
-        previous: None,
-    }];
-    let mut active: Vec<usize> = vec![0];
-    for b in 0..items.len() {
-        if !is_legal(items, b) {
-            continue;
-        }
-        let (cost, flagged) = match items[b] {
-            Item::Penalty { cost, flagged, .. } => (cost, flagged),
-            _ => (0.0, false),
-        };
-        let forced = is_forced(items, b);
-        let mut best: [Option<(f32, usize)>; 4] = [None; 4];
-        let mut i = 0;
-        while i < active.len() {
-            let a = &nodes[active[i]];
-            let (w, y, z) = sums.line(items, a.start, b);
-            let r = ratio(w, y, z, line_width);
-            if (-1.0..=tolerance).contains(&r) {
-                let badness = (100.0 * r.abs().powi(3)).min(INFINITE);
-                let base = (LINE_PENALTY + badness).powi(2);
-                let mut demerits = if cost >= 0.0 {
-                    base + cost * cost
-                } else if cost > -INFINITE {
-                    base - cost * cost
-                } else {
-                    base
-                };
-                if flagged && a.flagged {
-                    demerits += DOUBLE_HYPHEN_DEMERITS;
-                }
-                let class = fitness(r);
-                if class.abs_diff(a.fitness) > 1 {
-                    demerits += FITNESS_DEMERITS;
-                }
-                let total = a.demerits + demerits;
-                if best[class].is_none_or(|(d, _)| total < d) {
-                    best[class] = Some((total, active[i]));
-                }
-            }
-            if r < -1.0 || forced {
-                active.swap_remove(i);
-            } else {
-                i += 1;
-            }
-        }
-        for (class, candidate) in best.iter().enumerate() {
-            if let Some((demerits, previous)) = *candidate {
-                nodes.push(Node {
-                    position: b,
-                    start: start_after(items, b),
-                    fitness: class,
-                    demerits,
-                    flagged,
-                    previous: Some(previous),
-                });
-                active.push(nodes.len() - 1);
-            }
-        }
-        if active.is_empty() || nodes.len() > MAX_NODES {
-            return None;
-        }
-        // Keep the active list in creation order, so that ties resolve the same way every time.
-        active.sort_unstable();
-    }
-    let last = items.len() - 1;
-    let best = active
-        .iter()
-        .copied()
-        .filter(|&n| nodes[n].position == last && nodes[n].previous.is_some())
-        .min_by(|&a, &b| {
-            nodes[a]
-                .demerits
-                .total_cmp(&nodes[b].demerits)
-                .then(a.cmp(&b))
-        })?;
-    let mut breaks = Vec::new();
-    let mut node = Some(best);
-    while let Some(n) = node {
-        if nodes[n].previous.is_some() {
-            breaks.push(nodes[n].position);
-        }
-        node = nodes[n].previous;
-    }
-    breaks.reverse();
-    Some(breaks)
-}
-
-/// Breaks at the last opportunity where the line still fits (never fails).
-fn first_fit(items: &[Item], sums: &Sums, line_width: f32) -> Vec<usize> {
-    let mut breaks = Vec::new();
-    let mut start = 0;
-    let mut last_fit: Option<usize> = None;
-    let mut b = 0;
-    while b < items.len() {
-        if is_legal(items, b) {
-            let (w, _, z) = sums.line(items, start, b);
-            let fits = w - z <= line_width + 0.01;
-            if fits || last_fit.is_none() {
-                if is_forced(items, b) || (!fits && last_fit.is_none()) {
-                    // A forced break, or nothing fits: break here.
-                    breaks.push(b);
-                    start = start_after(items, b);
-                    last_fit = None;
-                    b = start;
-                    continue;
-                }
-                last_fit = Some(b);
-            } else if let Some(fit) = last_fit {
-                breaks.push(fit);
-                start = start_after(items, fit);
-                last_fit = None;
-                b = start;
-                continue;
-            }
-        }
-        b += 1;
-    }
-    if breaks.last() != Some(&(items.len() - 1)) {
-        breaks.push(items.len() - 1);
-    }
-    breaks
-}
-
 /// Draws the line from `start` to the break at `end`.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the paragraph, its items and the line's place, all needed to draw it"
+)]
 fn draw_line(
     fonts: &mut Fonts<'_>,
     para: &Para,

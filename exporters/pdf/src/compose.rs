@@ -47,6 +47,7 @@ pub(crate) fn compose_page(
     index: usize,
     positions: &DestPositions,
     body: bool,
+    kept: Option<&crate::store::Pages<'_>>,
 ) -> Composed {
     let page = &pages[index];
     let geometry = layout.geometry;
@@ -101,7 +102,7 @@ pub(crate) fn compose_page(
         }
     }
     for placed in &page.placed {
-        for draw in crate::store::shifted_draws(layout, placed.element, top + placed.y) {
+        for draw in crate::store::shifted_draws(kept, layout, placed.element, top + placed.y) {
             match draw {
                 Draw::PageNumber {
                     dest,

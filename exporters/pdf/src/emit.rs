@@ -53,13 +53,10 @@ fn subset_bytes(
         .chain(glyphs.keys().copied().filter(|&gid| gid != 0))
         .collect();
     let key = cache.map(|_| {
-        let mut input = Vec::with_capacity(32 + ids.len() * 2);
-        input.extend_from_slice(b"pdf-subset 1 ");
-        input.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(font.data).to_le_bytes());
-        for id in &ids {
-            input.extend_from_slice(&id.to_le_bytes());
-        }
-        xxhash_rust::xxh3::xxh3_128(&input)
+        livret_cache::Digest::new("pdf-subset")
+            .bytes(font.data)
+            .value(&ids)
+            .key()
     });
     if let (Some(cache), Some(key)) = (cache, key) {
         if let Some(bytes) = cache.get("pdf-subset", key) {

@@ -55,30 +55,6 @@ pub(crate) fn stream(dict: Dictionary, content: Vec<u8>, cache: Option<&dyn Cach
     stream
 }
 
-/// A content stream as kept in the cache: whether it is compressed, then its bytes.
-pub(crate) fn stream_bytes(stream: &Stream) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(stream.content.len() + 1);
-    bytes.push(u8::from(stream.dict.get(b"Filter").is_ok()));
-    bytes.extend_from_slice(&stream.content);
-    bytes
-}
-
-/// A content stream back from [`stream_bytes`].
-pub(crate) fn stored_stream(bytes: &[u8]) -> Option<Stream> {
-    let (&compressed, content) = bytes.split_first()?;
-    // Keys in the order a new stream gets them: /Length, then /Filter.
-    let mut stream = Stream::new(Dictionary::new(), content.to_vec());
-    match compressed {
-        0 => {}
-        1 => stream
-            .dict
-            .set("Filter", Object::Name(b"FlateDecode".to_vec())),
-        _ => return None,
-    }
-    stream.allows_compression = false;
-    Some(stream)
-}
-
 thread_local! {
     /// One compressor per thread, reset for each stream: a new one costs hundreds of kilobytes,
     /// and making one per stream leaves the memory of the threads that compress fragmented.
@@ -112,10 +88,9 @@ fn zlib(input: &[u8]) -> Option<Vec<u8>> {
 /// Compresses a stream's content at a fast level when that saves more than the filter costs.
 fn deflate(stream: &mut Stream, cache: Option<&dyn Cache>) {
     let key = cache.map(|_| {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        hasher.update(b"pdf-deflate 5 ");
-        hasher.update(&stream.content);
-        hasher.digest128()
+        livret_cache::Digest::new("pdf-deflate")
+            .bytes(&stream.content)
+            .key()
     });
     let cached = match (cache, key) {
         (Some(cache), Some(key)) => cache.get("pdf-deflate", key),
@@ -144,7 +119,10 @@ fn deflate(stream: &mut Stream, cache: Option<&dyn Cache>) {
 /// Adds the page tree, the catalog, the metadata and the outline to `doc` (whose pages are
 /// `pages`, already written with their content in `written`), compresses its streams and writes
 /// the file.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of the document finished here, each made by another stage"
+)]
 pub(crate) fn finish(
     mut doc: Document,
     written: &crate::file::Written,
@@ -155,7 +133,6 @@ pub(crate) fn finish(
     outline: &[OutlineItem],
     positions: &DestPositions,
     cache: Option<&dyn Cache>,
-    timer: &mut crate::Timer,
 ) -> Result<Vec<u8>, String> {
     doc.version = "1.7".to_owned();
     doc.objects.insert(
@@ -212,9 +189,7 @@ pub(crate) fn finish(
         );
     }
     compress(&mut doc, cache);
-    timer.lap("compression");
     let bytes = crate::file::save(&doc, written);
-    timer.lap("writing");
     Ok(bytes)
 }
 

@@ -2,8 +2,10 @@
 //! with what to draw, where it may break, what it belongs to (containers, chapter), and the
 //! destinations it holds. Coordinates are points; y grows downwards from the element's top.
 
+use serde::{Deserialize, Serialize};
+
 /// An RGB colour, components from 0 to 1.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Rgb(pub f32, pub f32, pub f32);
 
 impl Rgb {
@@ -17,7 +19,7 @@ impl Rgb {
 }
 
 /// Something to draw; `y` of glyphs is their baseline.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Draw {
     Glyphs {
         font: u8,
@@ -98,7 +100,7 @@ impl Draw {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Kind {
     /// Lines, boxes: kept on the page they are placed on.
     Content,
@@ -131,9 +133,9 @@ pub(crate) struct Element {
     /// The book page layout this element comes from (an index in `Layout::origins`) and its
     /// place in it, when that layout has a key: what a PDF page shows is known from these.
     pub origin: Option<(u32, u32)>,
-    /// For an element put back from a kept layout: where its drawings other than links are
-    /// encoded in that layout's bytes (see `store::shifted_draws`); `draws` holds its links.
-    pub lazy: Option<(u32, u32)>,
+    /// For an element put back from a kept layout: its drawings other than links, still encoded
+    /// (see `store::shifted_draws`); `draws` holds its links.
+    pub kept_draws: Option<Box<[u8]>>,
 }
 
 impl Element {
@@ -150,13 +152,13 @@ impl Element {
             dests: Vec::new(),
             repeat: None,
             origin: None,
-            lazy: None,
+            kept_draws: None,
         }
     }
 }
 
 /// A box drawn behind the elements it holds, on every page it spans.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Container {
     pub x0: f32,
     pub x1: f32,
@@ -168,7 +170,7 @@ pub(crate) struct Container {
 }
 
 /// Where a link goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum LinkTarget {
     Uri(String),
     Dest(u32),

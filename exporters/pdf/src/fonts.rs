@@ -99,6 +99,9 @@ struct ShapedEntry {
     stamp: u32,
 }
 
+/// Glyphs drawn, with the text each stands for: font, glyph id, text.
+pub(crate) type Glyphs = Vec<(u8, u16, String)>;
+
 /// What the layout of one book page took from the fonts, so that its layout can be reused in
 /// another build: the glyphs it drew (with their text), the titles it checked, the characters
 /// of its text no font has.
@@ -428,7 +431,7 @@ impl<'a> Fonts<'a> {
     }
 
     /// Stops recording; the glyphs drawn since [`Fonts::start_recording`], with their text.
-    pub(crate) fn glyphs_recorded(&mut self) -> crate::store::Glyphs {
+    pub(crate) fn glyphs_recorded(&mut self) -> Glyphs {
         self.recording.take().map_or_else(Vec::new, |recording| {
             recording
                 .used

@@ -9,6 +9,10 @@ use crate::text::ParaBuilder;
 use livret_model::{Book, TocEntry, TocTarget};
 use std::collections::BTreeSet;
 
+/// Lays out one book page into the flow; returns the outline entries of its sections.
+pub(crate) type PageFn<'f> =
+    dyn FnMut(&mut Layout<'_>, &livret_model::Page) -> Vec<OutlineItem> + 'f;
+
 /// An entry of the book's structure, in reading order.
 #[derive(Debug, Clone)]
 pub(crate) enum Node {
@@ -394,18 +398,19 @@ impl Layout<'_> {
         self.elements[rule].break_before = false;
     }
 
-    /// The body: part pages and book pages in reading order; returns the outline.
-    pub(crate) fn body(&mut self, nodes: &[Node]) -> Vec<OutlineItem> {
+    /// The body: part pages and book pages in reading order, each book page laid out by
+    /// `page` (which may put back a kept layout); returns the outline.
+    pub(crate) fn body(&mut self, nodes: &[Node], page: &mut PageFn<'_>) -> Vec<OutlineItem> {
         let mut outline = Vec::new();
         for node in nodes {
-            if let Some(item) = self.body_node(node) {
+            if let Some(item) = self.body_node(node, page) {
                 outline.push(item);
             }
         }
         outline
     }
 
-    fn body_node(&mut self, node: &Node) -> Option<OutlineItem> {
+    fn body_node(&mut self, node: &Node, lay_out: &mut PageFn<'_>) -> Option<OutlineItem> {
         match node {
             Node::Part {
                 index,
@@ -416,7 +421,7 @@ impl Layout<'_> {
                 let dest = self.dest(&part_key(*index));
                 let children = children
                     .iter()
-                    .filter_map(|child| self.body_node(child))
+                    .filter_map(|child| self.body_node(child, lay_out))
                     .collect();
                 Some(OutlineItem {
                     title: display_title(&mut self.fonts, title),
@@ -430,8 +435,12 @@ impl Layout<'_> {
                 children,
             } => {
                 let page = self.book.page(path)?;
-                let mut items = crate::store::page(self, page);
-                items.extend(children.iter().filter_map(|child| self.body_node(child)));
+                let mut items = lay_out(self, page);
+                items.extend(
+                    children
+                        .iter()
+                        .filter_map(|child| self.body_node(child, lay_out)),
+                );
                 let dest = self.page_dest(path);
                 Some(OutlineItem {
                     title: crate::layout::shown_title(&mut self.fonts, title, path),
@@ -446,7 +455,7 @@ impl Layout<'_> {
             } => {
                 let children = children
                     .iter()
-                    .filter_map(|child| self.body_node(child))
+                    .filter_map(|child| self.body_node(child, lay_out))
                     .collect();
                 Some(OutlineItem {
                     title: display_title(&mut self.fonts, title),

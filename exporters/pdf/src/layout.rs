@@ -9,7 +9,8 @@ use crate::images::Picture;
 use crate::text::{Para, ParaBuilder, Style};
 use crate::words::Lang;
 use livret_model::{Assets, Book, PageSize, PdfSettings, Target, XRef};
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
 
 /// Points per millimetre.
 const MM: f32 = 72.0 / 25.4;
@@ -53,7 +54,7 @@ impl Geometry {
 }
 
 /// What the running header and footer of a page say.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Chapter {
     pub title: String,
     /// Header and footer are drawn (not on the cover).
@@ -61,11 +62,37 @@ pub(crate) struct Chapter {
 }
 
 /// An entry of the PDF outline (bookmarks).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct OutlineItem {
     pub title: String,
     pub target: LinkTarget,
     pub children: Vec<OutlineItem>,
+}
+
+/// What the layout records while a page is laid out, besides the fonts' [`crate::fonts::Recording`]: what a page takes
+/// from shared state, so that its layout can stand on its own.
+#[derive(Debug, Default)]
+pub(crate) struct Recorder {
+    /// Destination keys in the order the page first used them, and global id → local index.
+    pub(crate) dests: Vec<String>,
+    pub(crate) dest_index: HashMap<u32, u32>,
+    /// Picture paths in the order the page first asked for them.
+    pub(crate) pictures: Vec<String>,
+}
+
+impl Recorder {
+    pub(crate) fn dest(&mut self, key: &str, id: u32) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = self.dest_index.entry(id) {
+            entry.insert(self.dests.len() as u32);
+            self.dests.push(key.to_owned());
+        }
+    }
+
+    pub(crate) fn picture(&mut self, path: &str) {
+        if !self.pictures.iter().any(|p| p == path) {
+            self.pictures.push(path.to_owned());
+        }
+    }
 }
 
 /// Everything layout builds, and what it needs to build it.
@@ -91,16 +118,8 @@ pub(crate) struct Layout<'a> {
     pub width: f32,
     /// The book page being laid out, for footnotes.
     pub page_path: String,
-    /// Where page layouts are kept across builds, and the digest of what they depend on
-    /// besides the page.
-    pub(crate) cache: Option<&'a dyn livret_model::Cache>,
-    pub(crate) context_digest: Option<u128>,
     /// What the page being laid out takes from shared state, when its layout is kept.
-    pub(crate) recorder: Option<crate::store::Recorder>,
-    /// The book page layouts with a key, for [`crate::flow::Element::origin`].
-    pub(crate) origins: Vec<crate::store::Origin>,
-    /// The pages' keys and kept layouts, looked up before the layout starts.
-    pub(crate) prepared: crate::store::Prepared,
+    pub(crate) recorder: Option<Recorder>,
 }
 
 impl std::fmt::Debug for Layout<'_> {
@@ -141,11 +160,7 @@ impl<'a> Layout<'a> {
             width: geometry.body_width(),
             geometry,
             page_path: String::new(),
-            cache: None,
-            context_digest: None,
             recorder: None,
-            origins: Vec::new(),
-            prepared: crate::store::Prepared::default(),
         }
     }
 

@@ -9,8 +9,8 @@
 //! footers, a nested outline, links to the exact place of their target.
 //!
 //! Characters no bundled font has (the emoji that start many GitBook titles) are left out, never
-//! drawn as boxes; exporters cannot report diagnostics yet, so [`PdfExporter::render`] counts them
-//! in its [`Report`] for callers that can.
+//! drawn as boxes; [`PdfExporter::render`] counts them in its [`Report`], and the export reports
+//! them as a diagnostic.
 //!
 //! With a cache in the [`ExportContext`], an export keeps for the next one each book page's
 //! layout (keyed by the page, the titles of the others, the settings, assets and fonts), each
@@ -29,6 +29,7 @@ mod flow;
 mod fonts;
 mod front;
 mod images;
+mod knuth_plass;
 mod layout;
 mod paginate;
 mod store;
@@ -122,45 +123,10 @@ struct Composition {
     /// The same for its header and footer, and the glyphs they draw when they were drawn.
     decorations_key: Option<u128>,
     known_decorations: Option<lopdf::Stream>,
-    used: store::Glyphs,
-}
-
-/// Prints how long each stage took when `LIVRET_PDF_TIMINGS` is set (for profiling).
-struct Timer {
-    start: std::time::Instant,
-    enabled: bool,
-}
-
-impl Timer {
-    fn new() -> Self {
-        Timer {
-            start: std::time::Instant::now(),
-            enabled: std::env::var_os("LIVRET_PDF_TIMINGS").is_some(),
-        }
-    }
-
-    fn lap(&mut self, stage: &str) {
-        if self.enabled {
-            // The resident memory, where the system says it (Linux).
-            let rss = std::fs::read_to_string("/proc/self/status")
-                .ok()
-                .and_then(|status| {
-                    status
-                        .lines()
-                        .find_map(|line| line.strip_prefix("VmRSS:").map(|v| v.trim().to_owned()))
-                })
-                .unwrap_or_default();
-            eprintln!(
-                "pdf: {stage}: {:.3} s (resident: {rss})",
-                self.start.elapsed().as_secs_f64()
-            );
-            self.start = std::time::Instant::now();
-        }
-    }
+    used: fonts::Glyphs,
 }
 
 fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
-    let mut timer = Timer::new();
     let book = context.book;
     let settings = &context.settings.pdf;
     let replacement = context.assets.font.as_deref();
@@ -168,19 +134,18 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     let geometry = layout::Geometry::new(settings);
     let lang = words::Lang::from_tag(&book.meta.language);
     let mut layout = layout::Layout::new(fonts, geometry, lang, book, Some(context.assets));
-    if let Some(cache) = context.cache {
-        layout.cache = Some(cache);
-        layout.context_digest = Some(store::context_digest(context));
-        layout.prepared = store::prepare(&layout);
-    }
+    let mut kept = context.cache.map(|cache| {
+        let digest = store::context_digest(book, settings, Some(context.assets));
+        store::Pages::new(cache, digest, &layout)
+    });
 
-    timer.lap("fonts and context");
     let structure = front::structure(book);
     layout.cover(settings.cover_image.as_deref());
     layout.contents(&structure);
-    timer.lap("cover and contents");
-    let outline = layout.body(&structure);
-    timer.lap("layout of the body");
+    let outline = layout.body(&structure, &mut |layout, page| match &mut kept {
+        Some(kept) => kept.page(layout, page),
+        None => layout.page(page),
+    });
 
     let pages = paginate::paginate(&layout.elements, geometry.body_height());
     let positions = compose::dest_positions(&layout, &pages);
@@ -190,27 +155,34 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     // its header and footer too.
     let mut composed = Vec::with_capacity(pages.len());
     for index in 0..pages.len() {
-        let key = cache.and_then(|_| store::body_key(&layout, &pages[index]));
+        let key = kept
+            .as_ref()
+            .and_then(|kept| kept.body_key(&layout, &pages[index]));
         let known = match (cache, key) {
-            (Some(cache), Some(key)) => cache
-                .get("pdf-body", key)
-                .and_then(|bytes| finish::stored_stream(&bytes)),
+            (Some(cache), Some(key)) => store::known_body(cache, key),
             _ => None,
         };
-        let mut draws =
-            compose::compose_page(&mut layout, &pages, index, &positions, known.is_none());
+        let mut draws = compose::compose_page(
+            &mut layout,
+            &pages,
+            index,
+            &positions,
+            known.is_none(),
+            kept.as_ref(),
+        );
         let chapter = layout.chapters.get(pages[index].chapter as usize);
-        let decorations_key = match (cache, layout.context_digest, chapter) {
-            (Some(_), Some(context), Some(chapter)) if chapter.decorated => Some(
-                store::decorations_key(context, &book_title, &chapter.title, index, pages.len()),
-            ),
+        let decorations_key = match (kept.as_ref().map(store::Pages::context), chapter) {
+            (Some(context), Some(chapter)) if chapter.decorated => Some(store::decorations_key(
+                context,
+                &book_title,
+                &chapter.title,
+                index,
+                pages.len(),
+            )),
             _ => None,
         };
         let known_decorations = match (cache, decorations_key) {
-            (Some(cache), Some(key)) => cache.get("pdf-decorations", key).and_then(|bytes| {
-                let (used, stream) = store::decode_stream(&bytes)?;
-                Some((used, finish::stored_stream(stream)?))
-            }),
+            (Some(cache), Some(key)) => store::known_decorations(cache, key),
             _ => None,
         };
         let mut used = Vec::new();
@@ -243,7 +215,6 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     }
     // The elements are drawn: free them before the PDF objects are built.
     layout.elements = Vec::new();
-    timer.lap("pagination and composition");
 
     let mut doc = lopdf::Document::with_version("1.7");
     let mut resources = lopdf::Dictionary::new();
@@ -253,7 +224,6 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
         resources.set("XObject", pictures);
     }
     let resources_id = doc.add_object(resources);
-    timer.lap("fonts and images");
 
     // Object numbers: the page tree, then each page, its body and its header and footer.
     let pages_id = doc.new_object_id();
@@ -293,7 +263,7 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
                         match (cache, key) {
                             (Some(cache), Some(key)) => {
                                 let body = finish::stream(lopdf::Dictionary::new(), content, None);
-                                cache.put("pdf-body", key, finish::stream_bytes(&body));
+                                store::keep_body(cache, key, &body);
                                 body
                             }
                             _ => finish::stream(lopdf::Dictionary::new(), content, cache),
@@ -311,8 +281,7 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
                         (None, Some(cache), Some(key)) => {
                             let content = emit::content(&draws.decorations, &faces, height);
                             let stream = finish::stream(lopdf::Dictionary::new(), content, None);
-                            let bytes = finish::stream_bytes(&stream);
-                            cache.put("pdf-decorations", key, store::encode_stream(&used, &bytes));
+                            store::keep_decorations(cache, key, used, &stream);
                             stream
                         }
                         (None, _, _) => {
@@ -356,7 +325,6 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
             .collect();
         written.into_iter().flatten().collect()
     };
-    timer.lap("content streams");
 
     let revision = &book.meta.revision;
     let date = words::pdf_date(revision.time, revision.offset_minutes);
@@ -405,7 +373,6 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
         &outline,
         &positions,
         cache,
-        &mut timer,
     )?;
     Ok((
         bytes,
