@@ -89,50 +89,12 @@ pub fn render_inlines(inlines: &[Inline], links: &dyn Links) -> String {
     renderer.out
 }
 
-/// Text content: `&`, `<`, `>` escaped; characters XML forbids are dropped.
-pub fn escape_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_escaped(&mut out, s, false);
-    out
-}
+use livret_text::xml::push as push_escaped;
+pub use livret_text::xml::{attribute as escape_attribute, text as escape_text};
 
-/// Attribute value (to put between double quotes): also escapes `"`.
-pub fn escape_attribute(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_escaped(&mut out, s, true);
-    out
-}
-
-fn push_escaped(out: &mut String, s: &str, attribute: bool) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' => out.push(c),
-            c if c >= '\u{10000}' => out.push(c),
-            _ => {}
-        }
-    }
-}
-
-/// The scheme of a URL, when it has one: a colon before any `/`, `?` or `#`.
-fn scheme(url: &str) -> Option<&str> {
-    url.find([':', '/', '?', '#'])
-        .filter(|&i| url[i..].starts_with(':'))
-        .map(|i| &url[..i])
-}
-
-fn has_scheme(url: &str, schemes: &[&str]) -> bool {
-    scheme(url).is_some_and(|scheme| schemes.iter().any(|s| scheme.eq_ignore_ascii_case(s)))
-}
-
-const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
-
-/// True for a URL that is relative or has one of the schemes http, https, mailto, tel.
+/// A link or image a reader may follow: relative, or http, https, mailto, tel, ftp.
 fn is_safe_url(url: &str) -> bool {
-    !url.is_empty() && (scheme(url).is_none() || has_scheme(url, SAFE_SCHEMES))
+    livret_text::url::is_followable(url, livret_text::url::SAFE_SCHEMES)
 }
 
 /// `fn-` and the label with [A-Za-z0-9_-] kept and every other byte written `.hh`.

@@ -4,7 +4,9 @@
 //! their text kept (the content of `<script>`, `<style>`… is dropped too), attributes are dropped
 //! but for a few checked ones, unclosed elements are closed, stray end tags are dropped.
 
-use crate::{has_scheme, push_escaped, SAFE_SCHEMES};
+use livret_text::decode_entities;
+use livret_text::url::{has_scheme, SAFE_SCHEMES};
+use livret_text::xml::push as push_escaped;
 
 #[rustfmt::skip]
 pub(crate) const ALLOWED: &[&str] = &[
@@ -25,14 +27,6 @@ const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6"];
 const DROPPED_WITH_CONTENT: &[&str] = &[
     "script", "style", "textarea", "title", "iframe", "noscript", "noembed", "noframes",
     "template", "xmp", "plaintext", "svg", "math",
-];
-/// Named entities decoded besides numeric ones; others stay text.
-#[rustfmt::skip]
-const ENTITIES: &[(&str, char)] = &[
-    ("amp", '&'), ("lt", '<'), ("gt", '>'), ("quot", '"'), ("apos", '\''), ("nbsp", '\u{a0}'),
-    ("shy", '\u{ad}'), ("copy", '©'), ("reg", '®'), ("hellip", '…'), ("mdash", '—'),
-    ("ndash", '–'), ("laquo", '«'), ("raquo", '»'), ("lsquo", '‘'), ("rsquo", '’'),
-    ("ldquo", '“'), ("rdquo", '”'), ("euro", '€'),
 ];
 
 /// Attribute names (lowercase) and decoded values, first occurrence only.
@@ -263,44 +257,4 @@ fn skip_to_end_tag<'a>(s: &'a str, name: &str) -> &'a str {
         from = after;
     }
     ""
-}
-
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(index) = rest.find('&') {
-        out.push_str(&rest[..index]);
-        rest = &rest[index..];
-        match entity(rest) {
-            Some((c, length)) => {
-                out.push(c);
-                rest = &rest[length..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The character of the entity `s` starts with, and its length; only `&…;` forms.
-fn entity(s: &str) -> Option<(char, usize)> {
-    let end = s.bytes().take(12).position(|b| b == b';')?;
-    let body = &s[1..end];
-    let c = if let Some(number) = body.strip_prefix('#') {
-        let (digits, radix) = match number.strip_prefix(['x', 'X']) {
-            Some(hex) => (hex, 16),
-            None => (number, 10),
-        };
-        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-            return None;
-        }
-        char::from_u32(u32::from_str_radix(digits, radix).ok()?).filter(|c| *c != '\0')?
-    } else {
-        ENTITIES.iter().find(|(name, _)| *name == body)?.1
-    };
-    Some((c, end + 1))
 }

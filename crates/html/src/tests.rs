@@ -1,5 +1,6 @@
 use super::*;
 use livret_model::{FrontMatter, SectionStyle};
+use livret_text::url::{has_scheme, SAFE_SCHEMES};
 
 struct TestLinks;
 
