@@ -7,8 +7,8 @@ use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
 };
 use livret_html::escape_text;
-use livret_html::trace::{Decoder, Encoder};
 use livret_model::BookMeta;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::{Cursor, Read, Write};
 use std::sync::Arc;
@@ -110,9 +110,10 @@ pub(crate) struct Spec {
 
 /// An entry of the archive in order: its path, and its bytes when epub-builder wrote them (the
 /// package documents) rather than the exporter (content documents, stylesheet, images).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Entry {
     pub path: String,
+    #[serde(with = "serde_bytes")]
     pub generated: Option<Vec<u8>>,
 }
 
@@ -213,40 +214,6 @@ pub(crate) fn skeleton(spec: &Spec) -> Result<Vec<Entry>, String> {
         });
     }
     Ok(entries)
-}
-
-/// Encodes the entries of [`skeleton`] for the cache.
-pub(crate) fn encode_skeleton(entries: &[Entry]) -> Vec<u8> {
-    let mut encoder = Encoder::default();
-    encoder.u64(entries.len() as u64);
-    for entry in entries {
-        encoder.str(&entry.path);
-        match &entry.generated {
-            Some(bytes) => {
-                encoder.u64(1);
-                encoder.u64(bytes.len() as u64);
-                encoder.0.extend_from_slice(bytes);
-            }
-            None => encoder.u64(0),
-        }
-    }
-    encoder.0
-}
-
-pub(crate) fn decode_skeleton(bytes: &[u8]) -> Option<Vec<Entry>> {
-    let mut decoder = Decoder(bytes);
-    let count = usize::try_from(decoder.u64()?).ok()?;
-    let mut entries = Vec::with_capacity(count.min(bytes.len()));
-    for _ in 0..count {
-        let path = decoder.str()?.to_owned();
-        let generated = match decoder.u64()? {
-            0 => None,
-            1 => Some(decoder.bytes()?.to_vec()),
-            _ => return None,
-        };
-        entries.push(Entry { path, generated });
-    }
-    decoder.is_empty().then_some(entries)
 }
 
 /// An archive of one entry, `path` with `bytes` (deflated, or stored for the `mimetype`), whose
