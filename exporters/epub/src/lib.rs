@@ -4,8 +4,8 @@
 //! titled SUMMARY group (a part), a cover, a navigation document and an NCX that mirror SUMMARY
 //! and each page's sections, the images the pages show (PNG, JPEG, GIF), and metadata that is
 //! true of the file: a stable identifier, dates from the commit, EPUB Accessibility properties.
-//! epub-builder writes the package; the archive is then re-packed with the commit's time on every
-//! entry, so the same revision always gives the same bytes.
+//! epub-builder writes the package documents and says what goes where; the archive is written
+//! once, with the commit's time on every entry, so the same revision always gives the same bytes.
 
 mod document;
 mod links;
@@ -256,67 +256,25 @@ struct KeptDocument {
     archive: Vec<u8>,
 }
 
-/// The entries epub-builder writes for `spec`, from the cache when an earlier build made them.
-///
-/// epub-builder is told a fixed time and the commit's is written in its place afterwards: every
-/// commit has another time, and the package documents would never be found again otherwise.
+/// The entries epub-builder writes for `spec`, from the cache when an earlier build made them
+/// from the same spec (the commit's time included: a new commit runs epub-builder again).
 fn skeleton(
     cache: Option<&dyn Cache>,
     spec: &package::Spec,
 ) -> Result<Vec<package::Entry>, ExportError> {
-    let placeholder = chrono::DateTime::from_timestamp(PLACEHOLDER_TIME, 0).unwrap_or_default();
-    let timeless = package::Spec {
-        time: placeholder,
-        ..spec.clone()
+    let Some(cache) = cache else {
+        return package::skeleton(spec).map_err(fail);
     };
-    let key = cache.map(|_| {
-        let mut digest = Digest::new(PACKAGE_KIND);
-        timeless.hash(&mut digest);
-        digest.key()
-    });
-    let kept = match (cache, key) {
-        (Some(cache), Some(key)) => livret_cache::get(cache, PACKAGE_KIND, key),
-        _ => None,
-    };
-    let entries = match kept {
-        Some(entries) => entries,
-        None => {
-            let entries = package::skeleton(&timeless).map_err(fail)?;
-            if let (Some(cache), Some(key)) = (cache, key) {
-                livret_cache::put(cache, PACKAGE_KIND, key, &entries);
-            }
-            entries
-        }
-    };
-    let stamp =
-        |time: &chrono::DateTime<chrono::Utc>| time.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let (from, to) = (stamp(&placeholder), stamp(&spec.time));
-    let dated: Option<Vec<package::Entry>> = entries
-        .into_iter()
-        .map(|mut entry| {
-            if let Some(bytes) = &entry.generated {
-                let text = std::str::from_utf8(bytes).ok();
-                match text.map(|text| text.matches(from.as_str()).count()) {
-                    // Only the OPF is dated, by dc:date and dcterms:modified.
-                    Some(0) | None => {}
-                    Some(2) if entry.path.ends_with(".opf") => {
-                        entry.generated = text.map(|text| text.replace(&from, &to).into_bytes());
-                    }
-                    Some(_) => return None,
-                }
-            }
-            Some(entry)
-        })
-        .collect();
-    match dated {
-        Some(entries) => Ok(entries),
-        // The fixed time showed up somewhere else too: no guessing, the real time is given.
-        None => package::skeleton(spec).map_err(fail),
+    let mut digest = Digest::new(PACKAGE_KIND);
+    spec.hash(&mut digest);
+    let key = digest.key();
+    if let Some(entries) = livret_cache::get(cache, PACKAGE_KIND, key) {
+        return Ok(entries);
     }
+    let entries = package::skeleton(spec).map_err(fail)?;
+    livret_cache::put(cache, PACKAGE_KIND, key, &entries);
+    Ok(entries)
 }
-
-/// 2000-01-01T00:00:00Z, the time epub-builder is given (see [`skeleton`]).
-const PLACEHOLDER_TIME: i64 = 946_684_800;
 
 /// Builds the EPUB of the context's book.
 ///
