@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 const VERSION: &str = "https://jsonfeed.org/version/1.1";
 const FEED_FILE: &str = "feed.json";
-/// Cache kinds: a page's `content_html` and `content_text`, with what its links answered; an
-/// item's JSON as it is written in the feed.
+/// The cache kind of a page's `content_html` and `content_text`, kept with what its links
+/// answered (see [`Content`]).
 const CONTENT_KIND: &str = "feed-content";
 
 /// Characters kept as they are in a URL path segment or fragment.
