@@ -89,10 +89,9 @@ pub(crate) fn walk(
     let cache = source
         .cache
         .filter(|_| walk.pages.is_none() && walk.mode == WalkMode::FirstParent);
-    let cache_key = xxhash_rust::xxh3::xxh3_128(format!("history\0{root}").as_bytes());
-    let saved: Option<SavedWalk> = cache
-        .and_then(|cache| cache.get(SAVED_WALK, cache_key))
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let cache_key = livret_cache::Digest::new(SAVED_WALK).str(root).key();
+    let saved: Option<SavedWalk> =
+        cache.and_then(|cache| livret_cache::get(cache, SAVED_WALK, cache_key));
     let mut spliced_end = None;
     let mut pending: HashMap<String, State> = HashMap::new();
     let mut first = Some(initial);
@@ -175,9 +174,7 @@ pub(crate) fn walk(
             history,
             diagnostics,
         };
-        if let Ok(bytes) = serde_json::to_vec(&kept) {
-            cache.put(SAVED_WALK, cache_key, bytes);
-        }
+        livret_cache::put(cache, SAVED_WALK, cache_key, &kept);
         return Ok((kept.history, kept.diagnostics));
     }
     Ok((history, diagnostics))

@@ -10,17 +10,18 @@
 //! also gives the links the same side effects (images embedded and counted) as rendering it again.
 
 use crate::Links;
-use livret_model::{Target, XRef};
+use livret_model::XRef;
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 
-/// One question the renderer asked its links, and the answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One question the renderer asked its links, and the answer; kept with the result it led to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Call {
     question: Question,
     answer: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum Question {
     Href(XRef),
     ImageSrc(XRef),
@@ -101,165 +102,10 @@ pub fn replay(calls: &[Call], links: &dyn Links) -> bool {
     })
 }
 
-/// A byte encoding for cached values: lengths as 8-byte little-endian integers.
-#[derive(Debug, Default)]
-pub struct Encoder(pub Vec<u8>);
-
-impl Encoder {
-    pub fn u64(&mut self, value: u64) {
-        self.0.extend_from_slice(&value.to_le_bytes());
-    }
-
-    pub fn str(&mut self, text: &str) {
-        self.u64(text.len() as u64);
-        self.0.extend_from_slice(text.as_bytes());
-    }
-
-    fn option(&mut self, text: Option<&str>) {
-        match text {
-            Some(text) => {
-                self.0.push(1);
-                self.str(text);
-            }
-            None => self.0.push(0),
-        }
-    }
-
-    /// Every field of the reference (the match is exhaustive: a new field or kind of target
-    /// does not compile until it is written here).
-    fn xref(&mut self, XRef { raw, target }: &XRef) {
-        self.str(raw);
-        match target {
-            Target::Page { path, anchor } => {
-                self.0.push(0);
-                self.str(path);
-                self.option(anchor.as_deref());
-            }
-            Target::Asset { path } => {
-                self.0.push(1);
-                self.str(path);
-            }
-            Target::External { url } => {
-                self.0.push(2);
-                self.str(url);
-            }
-            Target::Broken { reason } => {
-                self.0.push(3);
-                self.str(reason);
-            }
-        }
-    }
-
-    pub fn calls(&mut self, calls: &[Call]) {
-        self.u64(calls.len() as u64);
-        for call in calls {
-            match &call.question {
-                Question::Href(xref) => {
-                    self.0.push(0);
-                    self.xref(xref);
-                }
-                Question::ImageSrc(xref) => {
-                    self.0.push(1);
-                    self.xref(xref);
-                }
-                Question::PageTitle(path) => {
-                    self.0.push(2);
-                    self.str(path);
-                }
-            }
-            self.option(call.answer.as_deref());
-        }
-    }
-}
-
-/// Reads what [`Encoder`] wrote; `None` at the first inconsistency (a damaged value is a miss).
-#[derive(Debug)]
-pub struct Decoder<'b>(pub &'b [u8]);
-
-impl<'b> Decoder<'b> {
-    fn take(&mut self, count: usize) -> Option<&'b [u8]> {
-        if self.0.len() < count {
-            return None;
-        }
-        let (head, tail) = self.0.split_at(count);
-        self.0 = tail;
-        Some(head)
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        self.take(1)?.first().copied()
-    }
-
-    pub fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    pub fn bytes(&mut self) -> Option<&'b [u8]> {
-        let len = usize::try_from(self.u64()?).ok()?;
-        self.take(len)
-    }
-
-    pub fn str(&mut self) -> Option<&'b str> {
-        std::str::from_utf8(self.bytes()?).ok()
-    }
-
-    fn option(&mut self) -> Option<Option<String>> {
-        match self.byte()? {
-            0 => Some(None),
-            1 => Some(Some(self.str()?.to_owned())),
-            _ => None,
-        }
-    }
-
-    fn string(&mut self) -> Option<String> {
-        self.str().map(str::to_owned)
-    }
-
-    fn xref(&mut self) -> Option<XRef> {
-        let raw = self.string()?;
-        let target = match self.byte()? {
-            0 => Target::Page {
-                path: self.string()?,
-                anchor: self.option()?,
-            },
-            1 => Target::Asset {
-                path: self.string()?,
-            },
-            2 => Target::External {
-                url: self.string()?,
-            },
-            3 => Target::Broken {
-                reason: self.string()?,
-            },
-            _ => return None,
-        };
-        Some(XRef { raw, target })
-    }
-
-    pub fn calls(&mut self) -> Option<Vec<Call>> {
-        let count = usize::try_from(self.u64()?).ok()?;
-        let mut calls = Vec::with_capacity(count.min(self.0.len()));
-        for _ in 0..count {
-            let question = match self.byte()? {
-                0 => Question::Href(self.xref()?),
-                1 => Question::ImageSrc(self.xref()?),
-                2 => Question::PageTitle(self.string()?),
-                _ => return None,
-            };
-            let answer = self.option()?;
-            calls.push(Call { question, answer });
-        }
-        Some(calls)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use livret_model::Target;
 
     struct Fixed(&'static str);
 
@@ -291,13 +137,16 @@ mod tests {
         recorder.image_src(&xref);
         let calls = recorder.into_calls();
         assert!(has_side_effects(&calls));
-        let mut encoder = Encoder::default();
-        encoder.calls(&calls);
-        let mut decoder = Decoder(&encoder.0);
-        assert_eq!(decoder.calls().as_deref(), Some(&calls[..]));
-        assert!(decoder.is_empty());
+        let bytes = livret_cache::encode(&calls).expect("calls serialise");
+        assert_eq!(
+            livret_cache::decode::<Vec<Call>>(&bytes),
+            Some(calls.clone())
+        );
         assert!(replay(&calls, &Fixed("one/")));
         assert!(!replay(&calls, &Fixed("two/")));
-        assert_eq!(Decoder(&encoder.0[..encoder.0.len() - 1]).calls(), None);
+        assert_eq!(
+            livret_cache::decode::<Vec<Call>>(&bytes[..bytes.len() - 1]),
+            None
+        );
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::links::{clean_url, decode_fragment};
 use livret_html::{escape_attribute, escape_text};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A whole XHTML content document around `body`.
@@ -266,7 +267,7 @@ pub(crate) fn first_pass(xhtml: &str, image_word: &str) -> FirstPass {
 
 /// What the second pass found when it looked a fragment up: the document is not in the book,
 /// or it is and lacks the id, or it has it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Found {
     NoDocument,
     NoId,

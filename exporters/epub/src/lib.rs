@@ -4,8 +4,8 @@
 //! titled SUMMARY group (a part), a cover, a navigation document and an NCX that mirror SUMMARY
 //! and each page's sections, the images the pages show (PNG, JPEG, GIF), and metadata that is
 //! true of the file: a stable identifier, dates from the commit, EPUB Accessibility properties.
-//! epub-builder writes the package; the archive is then re-packed with the commit's time on every
-//! entry, so the same revision always gives the same bytes.
+//! epub-builder writes the package documents and says what goes where; the archive is written
+//! once, with the commit's time on every entry, so the same revision always gives the same bytes.
 
 mod document;
 mod links;
@@ -24,6 +24,7 @@ use livret_model::{
     Book, Cache, Export, ExportContext, ExportError, Exporter, Needs, OutputFile, Page, Settings,
 };
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hash;
@@ -135,52 +136,15 @@ const PAGE_KIND: &str = "epub-page";
 const DOCUMENT_KIND: &str = "epub-document";
 const ENTRY_KIND: &str = "epub-entry";
 const PACKAGE_KIND: &str = "epub-package";
-/// Bumped whenever what these kinds hold changes shape.
-const CACHE_FORMAT: &str = "livret-export-epub cache 1";
 
 /// A page rendered and through the first pass, with what it asked its links.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct PageRender {
     calls: Vec<trace::Call>,
     xhtml: String,
     ids: BTreeSet<String>,
     images: usize,
     images_without_alt: usize,
-}
-
-impl PageRender {
-    fn encode(&self) -> Vec<u8> {
-        let mut encoder = trace::Encoder::default();
-        encoder.calls(&self.calls);
-        encoder.str(&self.xhtml);
-        encoder.u64(self.ids.len() as u64);
-        for id in &self.ids {
-            encoder.str(id);
-        }
-        encoder.u64(self.images as u64);
-        encoder.u64(self.images_without_alt as u64);
-        encoder.0
-    }
-
-    fn decode(bytes: &[u8]) -> Option<Self> {
-        let mut decoder = trace::Decoder(bytes);
-        let calls = decoder.calls()?;
-        let xhtml = decoder.str()?.to_owned();
-        let count = decoder.u64()?;
-        let mut ids = BTreeSet::new();
-        for _ in 0..count {
-            ids.insert(decoder.str()?.to_owned());
-        }
-        let images = usize::try_from(decoder.u64()?).ok()?;
-        let images_without_alt = usize::try_from(decoder.u64()?).ok()?;
-        decoder.is_empty().then_some(PageRender {
-            calls,
-            xhtml,
-            ids,
-            images,
-            images_without_alt,
-        })
-    }
 }
 
 /// The page's body (title, description, blocks) through the first pass, every question to
@@ -216,7 +180,6 @@ fn render(page: &Page, links: &dyn Links, options: &Options, image_word: &str) -
 /// The key of a page's render: the page and everything the renderer reads besides its links.
 fn page_key(page: &Page, options: &Options, image_word: &str) -> u128 {
     Digest::new(PAGE_KIND)
-        .str(CACHE_FORMAT)
         .str(&format!("{options:?}"))
         .str(image_word)
         .value(page)
@@ -230,11 +193,7 @@ fn entry(cache: Option<&dyn Cache>, path: &str, bytes: &[u8]) -> Result<Arc<[u8]
             .map(Arc::from)
             .map_err(fail);
     };
-    let key = Digest::new(ENTRY_KIND)
-        .str(CACHE_FORMAT)
-        .str(path)
-        .bytes(bytes)
-        .key();
+    let key = Digest::new(ENTRY_KIND).str(path).bytes(bytes).key();
     if let Some(archive) = cache.get(ENTRY_KIND, key) {
         return Ok(archive);
     }
@@ -259,7 +218,6 @@ fn content_entry(
     let path = package::in_package(&doc.file);
     let key = cache.map(|_| {
         Digest::new(DOCUMENT_KIND)
-            .str(CACHE_FORMAT)
             .str(lang)
             .str(&doc.title)
             .str(class)
@@ -268,11 +226,13 @@ fn content_entry(
             .key()
     });
     if let (Some(cache), Some(key)) = (cache, key) {
-        if let Some(archive) = cache
-            .get(DOCUMENT_KIND, key)
-            .and_then(|bytes| decode_document(&bytes, ids))
-        {
-            return Ok(archive.into());
+        let kept = livret_cache::get::<KeptDocument>(cache, DOCUMENT_KIND, key).filter(|kept| {
+            kept.lookups
+                .iter()
+                .all(|(file, id, found)| Found::of(ids, file, id) == *found)
+        });
+        if let Some(kept) = kept {
+            return Ok(kept.archive.into());
         }
     }
     let mut lookups = Vec::new();
@@ -280,112 +240,41 @@ fn content_entry(
     let xhtml = document(lang, &doc.title, class, &body);
     let archive = package::entry_archive(&path, xhtml.as_bytes()).map_err(fail)?;
     if let (Some(cache), Some(key)) = (cache, key) {
-        cache.put(DOCUMENT_KIND, key, encode_document(&lookups, &archive));
+        let kept = KeptDocument { lookups, archive };
+        livret_cache::put(cache, DOCUMENT_KIND, key, &kept);
+        return Ok(kept.archive.into());
     }
     Ok(archive.into())
 }
 
-fn encode_document(lookups: &[Lookup], archive: &[u8]) -> Vec<u8> {
-    let mut encoder = trace::Encoder::default();
-    encoder.u64(lookups.len() as u64);
-    for (file, id, found) in lookups {
-        encoder.str(file);
-        encoder.str(id);
-        encoder.u64(match found {
-            Found::NoDocument => 0,
-            Found::NoId => 1,
-            Found::Id => 2,
-        });
-    }
-    encoder.u64(archive.len() as u64);
-    encoder.0.extend_from_slice(archive);
-    encoder.0
+/// A content document's compressed entry, kept with the look-ups of its second pass: it is used
+/// again when every look-up finds the same in this build's ids.
+#[derive(Debug, Serialize, Deserialize)]
+struct KeptDocument {
+    lookups: Vec<Lookup>,
+    #[serde(with = "serde_bytes")]
+    archive: Vec<u8>,
 }
 
-/// The archive of a cached document when every look-up of its second pass finds the same in `ids`.
-fn decode_document(bytes: &[u8], ids: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<u8>> {
-    let mut decoder = trace::Decoder(bytes);
-    let count = decoder.u64()?;
-    for _ in 0..count {
-        let (file, id) = (decoder.str()?, decoder.str()?);
-        let found = match decoder.u64()? {
-            0 => Found::NoDocument,
-            1 => Found::NoId,
-            2 => Found::Id,
-            _ => return None,
-        };
-        if Found::of(ids, file, id) != found {
-            return None;
-        }
-    }
-    let archive = decoder.bytes()?.to_vec();
-    decoder.is_empty().then_some(archive)
-}
-
-/// The entries epub-builder writes for `spec`, from the cache when an earlier build made them.
-///
-/// epub-builder is told a fixed time and the commit's is written in its place afterwards: every
-/// commit has another time, and the package documents would never be found again otherwise.
+/// The entries epub-builder writes for `spec`, from the cache when an earlier build made them
+/// from the same spec (the commit's time included: a new commit runs epub-builder again).
 fn skeleton(
     cache: Option<&dyn Cache>,
     spec: &package::Spec,
 ) -> Result<Vec<package::Entry>, ExportError> {
-    let placeholder = chrono::DateTime::from_timestamp(PLACEHOLDER_TIME, 0).unwrap_or_default();
-    let timeless = package::Spec {
-        time: placeholder,
-        ..spec.clone()
+    let Some(cache) = cache else {
+        return package::skeleton(spec).map_err(fail);
     };
-    let key = cache.map(|_| {
-        let mut digest = Digest::new(PACKAGE_KIND);
-        digest.str(CACHE_FORMAT);
-        timeless.hash(&mut digest);
-        digest.key()
-    });
-    let kept = match (cache, key) {
-        (Some(cache), Some(key)) => cache
-            .get(PACKAGE_KIND, key)
-            .and_then(|bytes| package::decode_skeleton(&bytes)),
-        _ => None,
-    };
-    let entries = match kept {
-        Some(entries) => entries,
-        None => {
-            let entries = package::skeleton(&timeless).map_err(fail)?;
-            if let (Some(cache), Some(key)) = (cache, key) {
-                cache.put(PACKAGE_KIND, key, package::encode_skeleton(&entries));
-            }
-            entries
-        }
-    };
-    let stamp =
-        |time: &chrono::DateTime<chrono::Utc>| time.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let (from, to) = (stamp(&placeholder), stamp(&spec.time));
-    let dated: Option<Vec<package::Entry>> = entries
-        .into_iter()
-        .map(|mut entry| {
-            if let Some(bytes) = &entry.generated {
-                let text = std::str::from_utf8(bytes).ok();
-                match text.map(|text| text.matches(from.as_str()).count()) {
-                    // Only the OPF is dated, by dc:date and dcterms:modified.
-                    Some(0) | None => {}
-                    Some(2) if entry.path.ends_with(".opf") => {
-                        entry.generated = text.map(|text| text.replace(&from, &to).into_bytes());
-                    }
-                    Some(_) => return None,
-                }
-            }
-            Some(entry)
-        })
-        .collect();
-    match dated {
-        Some(entries) => Ok(entries),
-        // The fixed time showed up somewhere else too: no guessing, the real time is given.
-        None => package::skeleton(spec).map_err(fail),
+    let mut digest = Digest::new(PACKAGE_KIND);
+    spec.hash(&mut digest);
+    let key = digest.key();
+    if let Some(entries) = livret_cache::get(cache, PACKAGE_KIND, key) {
+        return Ok(entries);
     }
+    let entries = package::skeleton(spec).map_err(fail)?;
+    livret_cache::put(cache, PACKAGE_KIND, key, &entries);
+    Ok(entries)
 }
-
-/// 2000-01-01T00:00:00Z, the time epub-builder is given (see [`skeleton`]).
-const PLACEHOLDER_TIME: i64 = 946_684_800;
 
 /// Builds the EPUB of the context's book.
 ///
@@ -424,10 +313,7 @@ pub fn build(context: &ExportContext<'_>) -> Result<Built, ExportError> {
         .map(|page| {
             let key = cache.map(|_| page_key(page, &options, labels.image));
             if let (Some(cache), Some(key)) = (cache, key) {
-                if let Some(found) = cache
-                    .get(PAGE_KIND, key)
-                    .and_then(|bytes| PageRender::decode(&bytes))
-                {
+                if let Some(found) = livret_cache::get::<PageRender>(cache, PAGE_KIND, key) {
                     return Some((found, Some(key), true));
                 }
             }
@@ -459,7 +345,7 @@ pub fn build(context: &ExportContext<'_>) -> Result<Built, ExportError> {
                     (render(page, &links, &options, labels.image), true)
                 };
                 if let (Some(cache), Some(key), true) = (cache, key, fresh) {
-                    cache.put(PAGE_KIND, key, pass.encode());
+                    livret_cache::put(cache, PAGE_KIND, key, &pass);
                 }
                 (files[*index].clone(), page.title.clone(), pass)
             }

@@ -1,25 +1,25 @@
-//! The package around the documents: a stable identifier, dates from the commit, the few
-//! metadata epub-builder cannot write, and the archive re-packed so that the same revision always
-//! gives the same bytes.
+//! The package around the documents: a stable identifier, dates from the commit, the package
+//! documents epub-builder writes (with what it cannot write, see [`complete`]), and the archive,
+//! with the commit's time on every entry so that the same revision always gives the same bytes.
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
 use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
 };
-use livret_html::escape_text;
-use livret_html::trace::{Decoder, Encoder};
+use livret_html::{escape_attribute, escape_text};
 use livret_model::BookMeta;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::{Cursor, Read, Write};
 use std::sync::Arc;
+use time::OffsetDateTime;
 use uuid::Uuid;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-pub(crate) const OPF: &str = "OEBPS/content.opf";
-pub(crate) const NAV: &str = "OEBPS/nav.xhtml";
-pub(crate) const NCX: &str = "OEBPS/toc.ncx";
-pub(crate) const MIMETYPE: &str = "mimetype";
+const OPF: &str = "OEBPS/content.opf";
+const NAV: &str = "OEBPS/nav.xhtml";
+const NCX: &str = "OEBPS/toc.ncx";
+const MIMETYPE: &str = "mimetype";
 
 /// A name-based (v5) UUID: from `base_url` when the book has one, else from its title.
 pub(crate) fn identifier(meta: &BookMeta) -> Uuid {
@@ -37,24 +37,23 @@ pub(crate) fn identifier(meta: &BookMeta) -> Uuid {
     }
 }
 
-/// The commit time in UTC (the epoch if it cannot be represented).
-pub(crate) fn commit_time(meta: &BookMeta) -> DateTime<Utc> {
-    DateTime::from_timestamp(meta.revision.time, 0).unwrap_or_default()
+/// The commit time in UTC (the epoch if it is not within years -9999 to 9999).
+pub(crate) fn commit_time(meta: &BookMeta) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(meta.revision.time).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 /// The commit time as a ZIP (MS-DOS) time, which only holds 1980 to 2107.
-pub(crate) fn zip_time(time: DateTime<Utc>) -> zip::DateTime {
-    let narrow = |n: u32| u8::try_from(n).unwrap_or(0);
+pub(crate) fn zip_time(time: OffsetDateTime) -> zip::DateTime {
     u16::try_from(time.year())
         .ok()
         .and_then(|year| {
             zip::DateTime::from_date_and_time(
                 year,
-                narrow(time.month()),
-                narrow(time.day()),
-                narrow(time.hour()),
-                narrow(time.minute()),
-                narrow(time.second()),
+                time.month().into(),
+                time.day(),
+                time.hour(),
+                time.minute(),
+                time.second(),
             )
             .ok()
         })
@@ -91,7 +90,7 @@ pub(crate) struct Content {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Spec {
     pub identifier: Uuid,
-    pub time: DateTime<Utc>,
+    pub time: OffsetDateTime,
     pub title: String,
     pub language: String,
     pub toc_name: String,
@@ -110,9 +109,10 @@ pub(crate) struct Spec {
 
 /// An entry of the archive in order: its path, and its bytes when epub-builder wrote them (the
 /// package documents) rather than the exporter (content documents, stylesheet, images).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Entry {
     pub path: String,
+    #[serde(with = "serde_bytes")]
     pub generated: Option<Vec<u8>>,
 }
 
@@ -121,16 +121,18 @@ pub(crate) fn in_package(file: &str) -> String {
     format!("OEBPS/{file}")
 }
 
-/// Runs epub-builder with every file empty, then reads back what it wrote: the archive's entries
-/// in order, with the package documents edited (see [`edit_opf`], [`edit_nav`], [`edit_ncx`]).
+/// Runs epub-builder with the exporter's files empty: the archive's entries in order, the
+/// package documents as [`complete`] makes them.
 pub(crate) fn skeleton(spec: &Spec) -> Result<Vec<Entry>, String> {
     let error = |e: epub_builder::Error| e.to_string();
     let empty: &[u8] = &[];
     let mut builder = EpubBuilder::new(ZipLibrary::new().map_err(error)?).map_err(error)?;
     builder.epub_version(EpubVersion::V30);
     builder.set_uuid(spec.identifier);
-    builder.set_modified_date(spec.time);
-    builder.set_publication_date(spec.time);
+    // epub-builder takes chrono's time, which converts from the standard library's.
+    let time = std::time::SystemTime::from(spec.time);
+    builder.set_modified_date(time.into());
+    builder.set_publication_date(time.into());
     builder.set_title(spec.title.as_str());
     builder.add_language(spec.language.as_str());
     builder.set_generator("livret");
@@ -153,9 +155,6 @@ pub(crate) fn skeleton(spec: &Spec) -> Result<Vec<Entry>, String> {
             .add_cover_image(file.as_str(), empty, media_type.as_str())
             .map_err(error)?;
     }
-    let mut ours: HashSet<String> = HashSet::new();
-    ours.insert(in_package("stylesheet.css"));
-    ours.extend(spec.cover_image.iter().map(|(file, _)| in_package(file)));
     for content in &spec.contents {
         let mut document = EpubContent::new(content.toc.url.as_str(), empty);
         document.toc = content.toc.element();
@@ -164,22 +163,47 @@ pub(crate) fn skeleton(spec: &Spec) -> Result<Vec<Entry>, String> {
         } else if content.text {
             document = document.reftype(ReferenceType::Text);
         }
-        ours.insert(in_package(&content.toc.url));
         builder.add_content(document).map_err(error)?;
     }
     for (file, media_type) in &spec.resources {
         builder
             .add_resource(file.as_str(), empty, media_type.as_str())
             .map_err(error)?;
-        ours.insert(in_package(file));
     }
     let mut bytes = Vec::new();
     builder.generate(&mut bytes).map_err(error)?;
+    let mut ours: HashSet<String> = HashSet::new();
+    ours.insert(in_package("stylesheet.css"));
+    ours.extend(spec.cover_image.iter().map(|(file, _)| in_package(file)));
+    ours.extend(spec.contents.iter().map(|c| in_package(&c.toc.url)));
+    ours.extend(spec.resources.iter().map(|(file, _)| in_package(file)));
+    complete(&bytes, &ours, spec)
+}
 
-    let urn = format!("urn:uuid:{}", spec.identifier);
+/// The entries of epub-builder's `archive` in order (the exporter's files, `ours`, without
+/// bytes), with what epub-builder 0.8.3 cannot do done here:
+/// - it only writes whole archives: its `Zip` trait is private (`mod zip` is not exported), its
+///   `render_opf`, `render_toc` and `render_nav` too, and its one in-memory `Zip`, `ZipLibrary`,
+///   gives every entry zip's default time (the current time with zip's `time` feature,
+///   1980-01-01 without) and compresses one entry after another. So it is given empty files,
+///   its package documents are read back here, and the exporter writes the EPUB
+///   ([`assemble`]): entries compressed side by side, kept in the cache, dated by the commit;
+/// - its templates are compiled in (`src/templates.rs`, no API or feature takes others), and
+///   `content.opf` has no publisher (`metadata` knows no such key, `add_metadata_opf` writes
+///   `<meta>` elements only, and the `MetadataRenderer` it takes is not exported): it is put
+///   before `dcterms:modified`; `content.opf` numbers the `<dc:language>` ids like the
+///   creators' (`epub-creator-N`, a duplicate id in a book with an author): they become
+///   `epub-language-N`; `nav.xhtml` has no language on `<html>`: it gets `xml:lang` and
+///   `lang`; `toc.ncx` has no `dtb:uid` (it gets the identifier), a `dtb:depth` of 1 whatever
+///   the tree (it gets the depth), no `xml:lang` on `<ncx>` (it gets it), and the name of the
+///   table of contents as its `<docTitle>` (it gets the book's title).
+///
+/// A piece of template that is not there is an error: a new epub-builder, to be looked at.
+fn complete(archive: &[u8], ours: &HashSet<String>, spec: &Spec) -> Result<Vec<Entry>, String> {
     let zip_error =
         |e: zip::result::ZipError| format!("could not read epub-builder's archive: {e}");
-    let mut archive = ZipArchive::new(Cursor::new(&bytes)).map_err(zip_error)?;
+    let mut archive = ZipArchive::new(Cursor::new(archive)).map_err(zip_error)?;
+    let language = escape_attribute(&spec.language);
     let mut entries = Vec::with_capacity(archive.len());
     for index in 0..archive.len() {
         let mut file = archive.by_index(index).map_err(zip_error)?;
@@ -194,59 +218,73 @@ pub(crate) fn skeleton(spec: &Spec) -> Result<Vec<Entry>, String> {
         let mut content = Vec::new();
         file.read_to_end(&mut content)
             .map_err(|e| format!("could not read {path}: {e}"))?;
-        let edited = match path.as_str() {
-            OPF | NAV | NCX => {
-                let text = String::from_utf8(content)
-                    .map_err(|_| format!("{path} from epub-builder is not UTF-8"))?;
-                match path.as_str() {
-                    OPF => edit_opf(&text, spec.publisher.as_deref())?,
-                    NAV => edit_nav(&text, &spec.language)?,
-                    _ => edit_ncx(&text, &urn, &spec.title, &spec.language, spec.depth)?,
+        if ![OPF, NAV, NCX].contains(&path.as_str()) {
+            entries.push(Entry {
+                path,
+                generated: Some(content),
+            });
+            continue;
+        }
+        let text = String::from_utf8(content)
+            .map_err(|_| format!("{path} from epub-builder is not UTF-8"))?;
+        let missing = |piece: &str| format!("unexpected {path} from epub-builder: no `{piece}`");
+        // The first `old` in `text` replaced by `new`.
+        let replace = |text: &str, old: &str, new: &str| match text.find(old) {
+            Some(at) => Ok(format!("{}{new}{}", &text[..at], &text[at + old.len()..])),
+            None => Err(missing(old)),
+        };
+        let text = match path.as_str() {
+            OPF => {
+                let opf = text.replace(
+                    "<dc:language id=\"epub-creator-",
+                    "<dc:language id=\"epub-language-",
+                );
+                match spec.publisher.as_deref() {
+                    Some(publisher) => {
+                        let modified = "<meta property=\"dcterms:modified\">";
+                        let publisher = escape_text(publisher);
+                        let new =
+                            format!("<dc:publisher>{publisher}</dc:publisher>\n    {modified}");
+                        replace(&opf, modified, &new)?
+                    }
+                    None => opf,
                 }
-                .into_bytes()
             }
-            _ => content,
+            NAV => {
+                let root = "<html xmlns=\"http://www.w3.org/1999/xhtml\"";
+                let new = format!("{root} xml:lang=\"{language}\" lang=\"{language}\"");
+                replace(&text, root, &new)?
+            }
+            _ => {
+                let uid = escape_attribute(&format!("urn:uuid:{}", spec.identifier));
+                let depth = format!(
+                    "<meta name=\"dtb:uid\" content=\"{uid}\" />\n    <meta name=\"dtb:depth\" content=\"{}\" />",
+                    spec.depth
+                );
+                let ncx = replace(&text, "<meta name=\"dtb:depth\" content=\"1\" />", &depth)?;
+                let root = "<ncx version=\"2005-1\"";
+                let ncx = replace(&ncx, root, &format!("{root} xml:lang=\"{language}\""))?;
+                let start = ncx
+                    .find("<docTitle>")
+                    .ok_or_else(|| missing("<docTitle>"))?;
+                let end = ncx[start..]
+                    .find("</docTitle>")
+                    .map(|i| start + i + "</docTitle>".len())
+                    .ok_or_else(|| missing("</docTitle>"))?;
+                format!(
+                    "{}<docTitle>\n    <text>{}</text>\n  </docTitle>{}",
+                    &ncx[..start],
+                    escape_text(&spec.title),
+                    &ncx[end..]
+                )
+            }
         };
         entries.push(Entry {
             path,
-            generated: Some(edited),
+            generated: Some(text.into_bytes()),
         });
     }
     Ok(entries)
-}
-
-/// Encodes the entries of [`skeleton`] for the cache.
-pub(crate) fn encode_skeleton(entries: &[Entry]) -> Vec<u8> {
-    let mut encoder = Encoder::default();
-    encoder.u64(entries.len() as u64);
-    for entry in entries {
-        encoder.str(&entry.path);
-        match &entry.generated {
-            Some(bytes) => {
-                encoder.u64(1);
-                encoder.u64(bytes.len() as u64);
-                encoder.0.extend_from_slice(bytes);
-            }
-            None => encoder.u64(0),
-        }
-    }
-    encoder.0
-}
-
-pub(crate) fn decode_skeleton(bytes: &[u8]) -> Option<Vec<Entry>> {
-    let mut decoder = Decoder(bytes);
-    let count = usize::try_from(decoder.u64()?).ok()?;
-    let mut entries = Vec::with_capacity(count.min(bytes.len()));
-    for _ in 0..count {
-        let path = decoder.str()?.to_owned();
-        let generated = match decoder.u64()? {
-            0 => None,
-            1 => Some(decoder.bytes()?.to_vec()),
-            _ => return None,
-        };
-        entries.push(Entry { path, generated });
-    }
-    decoder.is_empty().then_some(entries)
 }
 
 /// An archive of one entry, `path` with `bytes` (deflated, or stored for the `mimetype`), whose
@@ -294,91 +332,6 @@ pub(crate) fn assemble(
             .map_err(error)?;
     }
     Ok(writer.finish().map_err(error)?.into_inner())
-}
-
-/// `text` with `new` put just before the first `anchor`; an error if the anchor is missing
-/// (a new epub-builder template, to be looked at).
-fn insert_before(text: &str, anchor: &str, new: &str, file: &str) -> Result<String, String> {
-    let index = text
-        .find(anchor)
-        .ok_or_else(|| format!("unexpected {file} from epub-builder: no `{anchor}`"))?;
-    let mut out = String::with_capacity(text.len() + new.len());
-    out.push_str(&text[..index]);
-    out.push_str(new);
-    out.push_str(&text[index..]);
-    Ok(out)
-}
-
-/// The package document: languages get their own ids (epub-builder numbers them like the
-/// creators, which gives duplicate ids), and the publisher is added.
-pub(crate) fn edit_opf(opf: &str, publisher: Option<&str>) -> Result<String, String> {
-    let opf = opf.replace(
-        "<dc:language id=\"epub-creator-",
-        "<dc:language id=\"epub-language-",
-    );
-    match publisher {
-        Some(publisher) => insert_before(
-            &opf,
-            "<meta property=\"dcterms:modified\">",
-            &format!(
-                "<dc:publisher>{}</dc:publisher>\n    ",
-                escape_text(publisher)
-            ),
-            "content.opf",
-        ),
-        None => Ok(opf),
-    }
-}
-
-/// The navigation document gets the book's language.
-pub(crate) fn edit_nav(nav: &str, language: &str) -> Result<String, String> {
-    let language = livret_html::escape_attribute(language);
-    let anchor = "<html xmlns=\"http://www.w3.org/1999/xhtml\"";
-    insert_before(nav, anchor, "", "nav.xhtml")?;
-    Ok(nav.replacen(
-        anchor,
-        &format!("{anchor} xml:lang=\"{language}\" lang=\"{language}\""),
-        1,
-    ))
-}
-
-/// The NCX gets the book's identifier, title, language and the depth of its tree.
-pub(crate) fn edit_ncx(
-    ncx: &str,
-    identifier: &str,
-    title: &str,
-    language: &str,
-    depth: usize,
-) -> Result<String, String> {
-    let language = livret_html::escape_attribute(language);
-    let depth_meta = "<meta name=\"dtb:depth\" content=\"1\" />";
-    let ncx = insert_before(ncx, depth_meta, "", "toc.ncx")?.replacen(
-        depth_meta,
-        &format!(
-            "<meta name=\"dtb:uid\" content=\"{}\" />\n    <meta name=\"dtb:depth\" content=\"{depth}\" />",
-            livret_html::escape_attribute(identifier)
-        ),
-        1,
-    );
-    let root = "<ncx version=\"2005-1\"";
-    let ncx = insert_before(&ncx, root, "", "toc.ncx")?.replacen(
-        root,
-        &format!("{root} xml:lang=\"{language}\""),
-        1,
-    );
-    let start = ncx
-        .find("<docTitle>")
-        .ok_or("unexpected toc.ncx from epub-builder: no <docTitle>")?;
-    let end = ncx[start..]
-        .find("</docTitle>")
-        .map(|i| start + i + "</docTitle>".len())
-        .ok_or("unexpected toc.ncx from epub-builder: no </docTitle>")?;
-    Ok(format!(
-        "{}<docTitle>\n    <text>{}</text>\n  </docTitle>{}",
-        &ncx[..start],
-        escape_text(title),
-        &ncx[end..]
-    ))
 }
 
 #[cfg(test)]
@@ -434,19 +387,54 @@ mod tests {
             ),
             (2024, 3, 1, 9, 0, 0)
         );
-        let before_dos = zip_time(DateTime::from_timestamp(0, 0).unwrap_or_default());
+        let before_dos = zip_time(OffsetDateTime::UNIX_EPOCH);
         assert_eq!(before_dos, zip::DateTime::default());
+        let mut far = meta(None);
+        far.revision.time = i64::MAX;
+        assert_eq!(commit_time(&far), OffsetDateTime::UNIX_EPOCH);
     }
 
     #[test]
     fn opf_edits_fix_ids_and_add_the_publisher() {
+        let spec = Spec {
+            identifier: identifier(&meta(None)),
+            time: OffsetDateTime::UNIX_EPOCH,
+            title: "Livret".to_owned(),
+            language: "fr".to_owned(),
+            toc_name: "Sommaire".to_owned(),
+            description: None,
+            author: None,
+            metadata: Vec::new(),
+            cover_image: None,
+            contents: Vec::new(),
+            resources: Vec::new(),
+            publisher: Some("La Fabrique & co".to_owned()),
+            depth: 2,
+        };
         let opf = "<dc:language id=\"epub-creator-0\">fr</dc:language>\n    <dc:creator id=\"epub-creator-0\">A</dc:creator>\n    <meta property=\"dcterms:modified\">x</meta>";
-        let edited = edit_opf(opf, Some("La Fabrique & co")).unwrap();
+        let generated = |path: &str, text: &str| {
+            let archive = entry_archive(path, text.as_bytes()).unwrap();
+            complete(&archive, &HashSet::new(), &spec)
+                .map(|mut entries| String::from_utf8(entries.remove(0).generated.unwrap()).unwrap())
+        };
+        let edited = generated(OPF, opf).unwrap();
         assert!(edited.contains("<dc:language id=\"epub-language-0\">fr</dc:language>"));
         assert!(edited.contains("<dc:creator id=\"epub-creator-0\">A</dc:creator>"));
         assert!(edited.contains(
             "<dc:publisher>La Fabrique &amp; co</dc:publisher>\n    <meta property=\"dcterms:modified\">"
         ));
-        assert!(edit_opf("<package/>", Some("x")).is_err());
+        assert!(generated(OPF, "<package/>").is_err());
+        assert!(generated(NCX, "<ncx/>").is_err());
+        assert_eq!(generated("x", "<ncx/>").unwrap(), "<ncx/>");
+        // What epub-builder writes is still what these edits expect.
+        let entries = skeleton(&spec).unwrap();
+        let ncx = entries.iter().find(|e| e.path == NCX).unwrap();
+        let ncx = std::str::from_utf8(ncx.generated.as_deref().unwrap()).unwrap();
+        assert!(
+            ncx.contains("<meta name=\"dtb:depth\" content=\"2\" />"),
+            "{ncx}"
+        );
+        assert!(ncx.contains("<text>Livret</text>"), "{ncx}");
+        assert_eq!(entries[0].path, MIMETYPE);
     }
 }

@@ -1,23 +1,21 @@
 //! The published pages as a JSON Feed 1.1, with stable ids, absolute links and dates from Git.
 
-use crate::CACHE_FORMAT;
 use livret_cache::Digest;
-use livret_html::trace::{self, Decoder, Encoder, Recorder};
+use livret_html::trace::{self, Recorder};
 use livret_html::{render_page, Links, Options};
 use livret_model::{
     Book, Cache, ExportContext, OutputFile, Page, PageHistory, Target, TocEntry, TocTarget, XRef,
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::ops::Range;
 use std::sync::Arc;
 
 const VERSION: &str = "https://jsonfeed.org/version/1.1";
 const FEED_FILE: &str = "feed.json";
-/// Cache kinds: a page's `content_html` and `content_text`, with what its links answered; an
-/// item's JSON as it is written in the feed.
+/// The cache kind of a page's `content_html` and `content_text`, kept with what its links
+/// answered (see [`Content`]).
 const CONTENT_KIND: &str = "feed-content";
 
 /// Characters kept as they are in a URL path segment or fragment.
@@ -237,15 +235,16 @@ fn item(
     let url = site.page_url(&page.path, None);
     let created = history.created();
     let modified = history.modified();
-    let mut item = Item {
+    let content = content(cache, page_key, page, site);
+    let item = Item {
         id: url
             .clone()
             .unwrap_or_else(|| format!("page:{}", page_slug(&page.path))),
         url,
         title: page.title.clone(),
         summary: page.front_matter.description.clone(),
-        content_html: "",
-        content_text: "",
+        content_html: &content.html,
+        content_text: &content.text,
         tags,
         language: language.to_owned(),
         date_published: created.and_then(|v| rfc3339(v.time, v.offset_minutes)),
@@ -259,12 +258,6 @@ fn item(
             .collect(),
         modified_time: modified.map_or(0, |v| v.time),
     };
-    let content = content(cache, page_key, page, site);
-    let (html, text) = content.texts().ok_or_else(|| {
-        serde::ser::Error::custom(format!("the kept content of {} is damaged", page.path))
-    })?;
-    item.content_html = html;
-    item.content_text = text;
     let json = item_json(&item)?;
     Ok(Written {
         modified_time: item.modified_time,
@@ -272,27 +265,12 @@ fn item(
     })
 }
 
-/// A page's `content_html` and `content_text`, fresh or kept.
+/// A page's `content_html` and `content_text`, kept with what its links answered.
+#[derive(Debug, Serialize, Deserialize)]
 struct Content {
-    texts: Texts,
-}
-
-enum Texts {
-    Fresh(String, String),
-    /// A cached value and where the two texts are in it.
-    Kept(Arc<[u8]>, Range<usize>, Range<usize>),
-}
-
-impl Content {
-    fn texts(&self) -> Option<(&str, &str)> {
-        match &self.texts {
-            Texts::Fresh(html, text) => Some((html, text)),
-            Texts::Kept(bytes, html, text) => Some((
-                std::str::from_utf8(bytes.get(html.clone())?).ok()?,
-                std::str::from_utf8(bytes.get(text.clone())?).ok()?,
-            )),
-        }
-    }
+    calls: Vec<trace::Call>,
+    html: String,
+    text: String,
 }
 
 /// A page's content; from the cache when an earlier build made it from the same page and its
@@ -306,63 +284,28 @@ fn content(
     let options = Options::default();
     let key = page_key.map(|page_key| {
         Digest::new(CONTENT_KIND)
-            .str(CACHE_FORMAT)
             .str(&format!("{options:?}"))
             .bytes(&page_key.to_le_bytes())
             .key()
     });
     if let (Some(cache), Some(key)) = (cache, key) {
-        if let Some(bytes) = cache.get(CONTENT_KIND, key) {
-            if let Some((_, html, text)) = decode_content(&bytes, site) {
-                return Content {
-                    texts: Texts::Kept(bytes, html, text),
-                };
-            }
+        let kept = livret_cache::get::<Content>(cache, CONTENT_KIND, key)
+            .filter(|kept| trace::replay(&kept.calls, site));
+        if let Some(kept) = kept {
+            return kept;
         }
     }
     let recorder = Recorder::new(site);
     let html = render_page(page, &recorder, &options);
-    let html = sanitize(&html);
-    let text = page.plain_text();
-    if let (Some(cache), Some(key)) = (cache, key) {
-        {
-            let mut encoder = Encoder::default();
-            encoder.calls(&recorder.into_calls());
-            let calls = encoder.0;
-            let mut value = Vec::with_capacity(calls.len() + html.len() + text.len() + 24);
-            for part in [&calls[..], html.as_bytes(), text.as_bytes()] {
-                value.extend_from_slice(&(part.len() as u64).to_le_bytes());
-                value.extend_from_slice(part);
-            }
-            cache.put(CONTENT_KIND, key, value);
-        }
-    }
-    Content {
-        texts: Texts::Fresh(html, text),
-    }
-}
-
-/// Where the questions, the HTML and the text are in a kept content, when every question gets
-/// the same answer from `links` now.
-fn decode_content(
-    bytes: &[u8],
-    links: &dyn Links,
-) -> Option<(Range<usize>, Range<usize>, Range<usize>)> {
-    let mut decoder = Decoder(bytes);
-    let mut next = || {
-        let start = bytes.len() - decoder.0.len() + 8;
-        let part = decoder.bytes()?;
-        Some(start..start + part.len())
+    let content = Content {
+        calls: recorder.into_calls(),
+        html: sanitize(&html),
+        text: page.plain_text(),
     };
-    let (calls, html, text) = (next()?, next()?, next()?);
-    if !decoder.is_empty() {
-        return None;
+    if let (Some(cache), Some(key)) = (cache, key) {
+        livret_cache::put(cache, CONTENT_KIND, key, &content);
     }
-    let mut questions = Decoder(bytes.get(calls.clone())?);
-    let questions_ok = questions
-        .calls()
-        .is_some_and(|calls| trace::replay(&calls, links));
-    (questions_ok && questions.is_empty()).then_some((calls, html, text))
+    content
 }
 
 /// The last guard before another site embeds this HTML: no script, handler or `javascript:` URL.
