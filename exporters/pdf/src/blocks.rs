@@ -7,6 +7,7 @@ use crate::flow::{Container, Draw, Kind, LinkTarget, Rgb};
 use crate::fonts::FaceKind;
 use crate::layout::{display_title, Layout, OutlineItem};
 use crate::text::{InlineImage, Para, ParaBuilder, Style};
+use crate::words::Words;
 use livret_model::{
     plain_text, Alignment, Block, Card, HintStyle, Image, Inline, ListItem, Page, Section,
     SectionStyle, Target, XRef,
@@ -929,7 +930,7 @@ fn fallback_text(xref: &XRef) -> String {
     }
 }
 
-/// The text of sanitized HTML: tags dropped, the common entities decoded.
+/// The text of sanitized HTML: tags dropped, entities decoded.
 fn strip_html(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
@@ -944,10 +945,18 @@ fn strip_html(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", "\u{A0}")
-        .replace("&amp;", "&")
+    livret_text::decode_entities(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn html_is_stripped_and_its_entities_decoded() {
+        // `&amp;lt;` stays `&lt;` (decoded once), and named entities beyond the five that
+        // sanitized HTML uses are decoded too (`&eacute;`, which the old replace chain kept).
+        assert_eq!(
+            super::strip_html("<p>a &lt;b&gt; &amp;lt; &#39;c&#39;&nbsp;&eacute;</p>"),
+            " a <b> &lt; 'c'\u{a0}é "
+        );
+    }
 }

@@ -6,6 +6,7 @@ use crate::flow::{Draw, Rgb};
 use crate::fonts::FaceKind;
 use crate::layout::Layout;
 use crate::paginate::PageLayout;
+use crate::words::Words;
 use std::collections::BTreeMap;
 
 /// Where a destination is: page index (from 0) and y from the page's top.

@@ -6,6 +6,7 @@ use crate::flow::{Draw, LinkTarget, Rgb};
 use crate::fonts::FaceKind;
 use crate::layout::{display_title, Layout, OutlineItem};
 use crate::text::ParaBuilder;
+use crate::words::{commit_date, Words};
 use livret_model::{Book, TocEntry, TocTarget};
 use std::collections::BTreeSet;
 
@@ -192,7 +193,7 @@ impl Layout<'_> {
         let text = format!(
             "{} {short} — {}",
             self.lang.revision(),
-            self.lang.date(revision.time, revision.offset_minutes)
+            commit_date(self.lang, revision.time, revision.offset_minutes)
         );
         let mut bottom = body - size * 3.0;
         if let Some(author) = &book.meta.author {

@@ -7,8 +7,9 @@ use crate::flow::{Container, Draw, Element, Kind, LinkTarget, Rgb};
 use crate::fonts::{FaceKind, Fonts};
 use crate::images::Picture;
 use crate::text::{Para, ParaBuilder, Style};
-use crate::words::Lang;
+use crate::words::Words;
 use livret_model::{Assets, Book, PageSize, PdfSettings, Target, XRef};
+use livret_text::Language;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -99,7 +100,7 @@ impl Recorder {
 pub(crate) struct Layout<'a> {
     pub fonts: Fonts<'a>,
     pub geometry: Geometry,
-    pub lang: Lang,
+    pub lang: Language,
     pub book: &'a Book,
     assets: Option<&'a Assets>,
     pub elements: Vec<Element>,
@@ -134,7 +135,7 @@ impl<'a> Layout<'a> {
     pub(crate) fn new(
         fonts: Fonts<'a>,
         geometry: Geometry,
-        lang: Lang,
+        lang: Language,
         book: &'a Book,
         assets: Option<&'a Assets>,
     ) -> Self {
@@ -179,7 +180,7 @@ impl<'a> Layout<'a> {
     }
 
     pub(crate) fn french(&self) -> bool {
-        self.lang == Lang::Fr
+        self.lang == Language::French
     }
 
     /// The id of a destination (a place a link or bookmark can go to), by key.
@@ -227,14 +228,9 @@ impl<'a> Layout<'a> {
                 })
             }
             Target::External { url } => {
-                let scheme = url
-                    .split(':')
-                    .next()
-                    .unwrap_or_default()
-                    .to_ascii_lowercase();
-                if !url.contains(':')
-                    || !["http", "https", "mailto", "tel"].contains(&scheme.as_str())
-                {
+                // Not `SAFE_SCHEMES`: the PDF has never linked `ftp:`, and a reader's PDF
+                // viewer may not open it.
+                if !livret_text::url::has_scheme(url, &["http", "https", "mailto", "tel"]) {
                     return None;
                 }
                 LinkTarget::Uri(url.clone())

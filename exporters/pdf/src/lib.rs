@@ -132,7 +132,7 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     let replacement = context.assets.font.as_deref();
     let fonts = fonts::Fonts::load(replacement)?;
     let geometry = layout::Geometry::new(settings);
-    let lang = words::Lang::from_tag(&book.meta.language);
+    let lang = livret_text::Language::from_tag(&book.meta.language);
     let mut layout = layout::Layout::new(fonts, geometry, lang, book, Some(context.assets));
     let mut kept = context.cache.map(|cache| {
         let digest = store::context_digest(book, settings, Some(context.assets));
@@ -327,7 +327,7 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
     };
 
     let revision = &book.meta.revision;
-    let date = words::pdf_date(revision.time, revision.offset_minutes);
+    let date = livret_text::dates::pdf(revision.time, revision.offset_minutes);
     let keywords: Vec<String> = structure
         .iter()
         .filter_map(|node| match node {
