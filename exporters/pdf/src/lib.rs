@@ -23,6 +23,7 @@ mod blocks;
 mod breaking;
 mod compose;
 mod emit;
+mod error;
 mod file;
 mod finish;
 mod flow;
@@ -58,9 +59,9 @@ pub struct Report {
 impl PdfExporter {
     /// The PDF and what it took.
     pub fn render(&self, context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), ExportError> {
-        render(context).map_err(|message| ExportError {
+        render(context).map_err(|error| ExportError {
             exporter: "pdf".to_owned(),
-            message,
+            message: error.to_string(),
         })
     }
 }
@@ -126,7 +127,7 @@ struct Composition {
     used: fonts::Glyphs,
 }
 
-fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
+fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), error::PdfError> {
     let book = context.book;
     let settings = &context.settings.pdf;
     let replacement = context.assets.font.as_deref();
@@ -218,7 +219,7 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), String> {
 
     let mut doc = lopdf::Document::with_version("1.7");
     let mut resources = lopdf::Dictionary::new();
-    resources.set("Font", emit::add_fonts(&mut doc, &layout.fonts, cache)?);
+    resources.set("Font", emit::add_fonts(&mut doc, &layout.fonts, cache));
     let pictures = emit::add_pictures(&mut doc, &layout.pictures);
     if !pictures.is_empty() {
         resources.set("XObject", pictures);
@@ -455,6 +456,25 @@ mod tests {
         assert!(
             names.iter().any(|n| n == "LibertinusSerif-Regular"),
             "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_replacement_font_that_is_no_font_is_an_error_that_says_so() {
+        let book = book();
+        let settings = Settings::default();
+        let assets = Assets {
+            font: Some(b"not a font".to_vec()),
+            ..Assets::default()
+        };
+        let context = ExportContext::new(&book, &settings).with_assets(&assets);
+        let error = PdfExporter
+            .render(&context)
+            .err()
+            .map(|error| error.message);
+        assert_eq!(
+            error.as_deref(),
+            Some("the font of `pdf.font`: not a TrueType or OpenType font")
         );
     }
 
