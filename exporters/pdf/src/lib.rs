@@ -134,9 +134,9 @@ fn render(context: &ExportContext<'_>) -> Result<(Vec<u8>, Report), error::PdfEr
     let fonts = fonts::Fonts::load(replacement)?;
     let geometry = layout::Geometry::new(settings);
     let lang = livret_text::Language::from_tag(&book.meta.language);
-    let mut layout = layout::Layout::new(fonts, geometry, lang, book, Some(context.assets));
+    let mut layout = layout::Layout::new(fonts, geometry, lang, book, context.assets);
     let mut kept = context.cache.map(|cache| {
-        let digest = store::context_digest(book, settings, Some(context.assets));
+        let digest = store::context_digest(book, settings, context.assets);
         store::Pages::new(cache, digest, &layout)
     });
 
