@@ -102,13 +102,13 @@ fn encoding_cmap(name: &str, codes: &[(u16, u16)]) -> Vec<u8> {
     out
 }
 
-/// Subsets every font that drew something, adds it to `doc`; returns the `/Font` resource
-/// dictionary.
+/// Subsets every font that drew something (embedding it whole when it cannot be subset), adds
+/// it to `doc`; returns the `/Font` resource dictionary.
 pub(crate) fn add_fonts(
     doc: &mut Document,
     fonts: &Fonts<'_>,
     cache: Option<&dyn Cache>,
-) -> Result<Dictionary, String> {
+) -> Dictionary {
     let mut resources = Dictionary::new();
     for (index, font) in fonts.fonts.iter().enumerate() {
         let used = &fonts.used[index];
@@ -293,7 +293,7 @@ pub(crate) fn add_fonts(
         let type0_id = doc.add_object(type0);
         resources.set(resource, Object::Reference(type0_id));
     }
-    Ok(resources)
+    resources
 }
 
 /// Adds every picture as an image XObject; returns the `/XObject` resource dictionary.

@@ -3,6 +3,7 @@
 //! (from the cache when an earlier build compressed the same bytes).
 
 use crate::compose::DestPositions;
+use crate::error::PdfError;
 use crate::flow::LinkTarget;
 use crate::layout::OutlineItem;
 use livret_model::Cache;
@@ -133,7 +134,7 @@ pub(crate) fn finish(
     outline: &[OutlineItem],
     positions: &DestPositions,
     cache: Option<&dyn Cache>,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, PdfError> {
     doc.version = "1.7".to_owned();
     doc.objects.insert(
         pages_id,
@@ -169,7 +170,9 @@ pub(crate) fn finish(
     let outlines_id = doc.new_object_id();
     let (first, last, count) =
         outline_items(&mut doc, outline, outlines_id, pages, height, positions, 0);
-    let catalog = doc.catalog_mut().map_err(|e| e.to_string())?;
+    let catalog = doc
+        .catalog_mut()
+        .map_err(|source| PdfError::Catalog { source })?;
     catalog.set("Lang", text(&metadata.language));
     catalog.set(
         "ViewerPreferences",

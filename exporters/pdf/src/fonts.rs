@@ -2,6 +2,7 @@
 //! fallback for symbols) or a replacement from `pdf.font`; shaping with rustybuzz, cached per
 //! word; the glyphs used, for subsetting and for the text a reader copies out of the PDF.
 
+use crate::error::{FontSource, PdfError};
 use rustybuzz::{Face, ShapePlan, UnicodeBuffer};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
@@ -165,11 +166,14 @@ fn bundled(index: usize) -> Option<&'static [u8]> {
     typst_assets::fonts().nth(index)
 }
 
-fn parse<'a>(data: &'a [u8]) -> Result<Font<'a>, String> {
-    let face = Face::from_slice(data, 0).ok_or("not a TrueType or OpenType font")?;
+fn parse<'a>(data: &'a [u8], font: FontSource) -> Result<Font<'a>, PdfError> {
+    // What `Face::from_slice` does, keeping the parser's error.
+    let face = rustybuzz::ttf_parser::Face::parse(data, 0)
+        .map(Face::from_face)
+        .map_err(|source| PdfError::UnreadableFont { font, source })?;
     let units_per_em = face.units_per_em() as f32;
     if units_per_em <= 0.0 {
-        return Err("font has no units per em".to_owned());
+        return Err(PdfError::NoUnitsPerEm { font });
     }
     let postscript_name = face
         .names()
@@ -199,11 +203,11 @@ fn parse<'a>(data: &'a [u8]) -> Result<Font<'a>, String> {
 
 impl<'a> Fonts<'a> {
     /// The bundled fonts, or `replacement` (a TTF/OTF file) for the text styles.
-    pub(crate) fn load(replacement: Option<&'a [u8]>) -> Result<Self, String> {
+    pub(crate) fn load(replacement: Option<&'a [u8]>) -> Result<Self, PdfError> {
         let get = |index: usize| {
             bundled(index)
-                .ok_or_else(|| format!("bundled font {index} is missing from typst-assets"))
-                .and_then(parse)
+                .ok_or(PdfError::MissingBundledFont { index })
+                .and_then(|data| parse(data, FontSource::Bundled(index)))
         };
         let mut fonts = Vec::new();
         let styles = match replacement {
@@ -216,12 +220,12 @@ impl<'a> Fonts<'a> {
                 [0, 1, 2, 3, 4, 5]
             }
             Some(data) => {
-                let font = parse(data).map_err(|e| format!("the font of `pdf.font`: {e}"))?;
-                let mut bold = parse(data)?;
+                let font = parse(data, FontSource::Replacement)?;
+                let mut bold = parse(data, FontSource::Replacement)?;
                 bold.fake_bold = true;
-                let mut italic = parse(data)?;
+                let mut italic = parse(data, FontSource::Replacement)?;
                 italic.fake_italic = true;
-                let mut bold_italic = parse(data)?;
+                let mut bold_italic = parse(data, FontSource::Replacement)?;
                 bold_italic.fake_bold = true;
                 bold_italic.fake_italic = true;
                 fonts.extend([font, bold, italic, bold_italic]);

@@ -102,7 +102,7 @@ pub(crate) struct Layout<'a> {
     pub geometry: Geometry,
     pub lang: Language,
     pub book: &'a Book,
-    assets: Option<&'a Assets>,
+    assets: &'a Assets,
     pub elements: Vec<Element>,
     pub containers: Vec<Container>,
     stack: Vec<u32>,
@@ -137,7 +137,7 @@ impl<'a> Layout<'a> {
         geometry: Geometry,
         lang: Language,
         book: &'a Book,
-        assets: Option<&'a Assets>,
+        assets: &'a Assets,
     ) -> Self {
         Layout {
             fonts,
@@ -259,7 +259,7 @@ impl<'a> Layout<'a> {
         let id = match self.picture_ids.get(path) {
             Some(id) => *id,
             None => {
-                let bytes = self.assets.and_then(|assets| assets.files.get(path));
+                let bytes = self.assets.files.get(path);
                 let decoded = bytes.and_then(|bytes| crate::images::decode(bytes));
                 let lower = path.to_ascii_lowercase();
                 let raster = [".png", ".jpg", ".jpeg"]

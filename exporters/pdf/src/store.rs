@@ -283,7 +283,7 @@ pub(crate) fn keep_decorations(cache: &dyn Cache, key: u128, used: Glyphs, strea
 }
 
 /// A digest of what every page's layout depends on besides the page itself.
-pub(crate) fn context_digest(book: &Book, pdf: &PdfSettings, assets: Option<&Assets>) -> u128 {
+pub(crate) fn context_digest(book: &Book, pdf: &PdfSettings, assets: &Assets) -> u128 {
     let mut digest = Digest::new("pdf-context");
     digest
         .str(&book.meta.language)
@@ -292,12 +292,10 @@ pub(crate) fn context_digest(book: &Book, pdf: &PdfSettings, assets: Option<&Ass
     for page in &book.pages {
         digest.str(&page.path).str(&page.title);
     }
-    if let Some(assets) = assets {
-        for (path, bytes) in &assets.files {
-            digest.str(path).bytes(bytes);
-        }
-        digest.value(&assets.font.as_deref().map(xxhash_rust::xxh3::xxh3_128));
+    for (path, bytes) in &assets.files {
+        digest.str(path).bytes(bytes);
     }
+    digest.value(&assets.font.as_deref().map(xxhash_rust::xxh3::xxh3_128));
     digest.key()
 }
 
