@@ -26,24 +26,7 @@ pub trait Links {
 }
 
 /// The language of the few words the renderer writes itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Language {
-    #[default]
-    Fr,
-    En,
-}
-
-impl Language {
-    /// From a BCP 47 tag such as the book's: `en`, `en-GB`… are English, anything else French.
-    pub fn from_tag(tag: &str) -> Self {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("en") {
-            Language::En
-        } else {
-            Language::Fr
-        }
-    }
-}
+pub use livret_text::Language;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -58,7 +41,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            language: Language::Fr,
+            language: Language::French,
             heading_offset: 0,
             section_ids: true,
         }
@@ -138,10 +121,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn words(&self, fr: &'static str, en: &'static str) -> &'static str {
-        match self.options.language {
-            Language::Fr => fr,
-            Language::En => en,
-        }
+        self.options.language.pick(fr, en)
     }
 
     /// A start tag; attributes with an empty value are left out, but `alt`.

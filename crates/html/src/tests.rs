@@ -117,7 +117,7 @@ fn image(source: XRef, alt: &str) -> Image {
 
 fn english() -> Options {
     Options {
-        language: Language::En,
+        language: Language::English,
         ..Options::default()
     }
 }

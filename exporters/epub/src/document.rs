@@ -43,7 +43,7 @@ impl Tag<'_> {
         self.attributes
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, v)| unescape(v))
+            .map(|(_, v)| livret_text::decode_entities(v))
     }
 
     /// The tag written back, with `replace` giving new (unescaped) values for some attributes.
@@ -123,49 +123,6 @@ fn rewrite(xhtml: &str, mut visit: impl FnMut(&mut String, Option<&Tag<'_>>, &st
         let tag = parse_tag(raw);
         visit(&mut out, tag.as_ref(), raw);
         rest = &rest[start + length + 1..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// XML's predefined entities and numeric references decoded.
-fn unescape(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_owned();
-    }
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(index) = rest.find('&') {
-        out.push_str(&rest[..index]);
-        rest = &rest[index..];
-        let Some(end) = rest.find(';') else {
-            break;
-        };
-        let entity = &rest[1..end];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity.strip_prefix('#').and_then(|number| {
-                let code = match number.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                    None => number.parse().ok(),
-                };
-                code.and_then(char::from_u32)
-            }),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
     }
     out.push_str(rest);
     out
@@ -400,7 +357,7 @@ mod tests {
     #[test]
     fn unescape_decodes_entities() {
         assert_eq!(
-            unescape("a &amp; b &#233;&#x20AC; &bogus;"),
+            livret_text::decode_entities("a &amp; b &#233;&#x20AC; &bogus;"),
             "a & b é€ &bogus;"
         );
     }

@@ -89,7 +89,7 @@ struct Labels {
 impl Labels {
     fn of(language: Language) -> Self {
         match language {
-            Language::Fr => Labels {
+            Language::French => Labels {
                 cover: "Couverture",
                 contents: "Sommaire",
                 untitled: "Livret",
@@ -100,7 +100,7 @@ impl Labels {
                 some_alt: " Certaines images n’ont pas de description textuelle.",
                 hazards: " Aucun danger connu : ni clignotement, ni son, ni animation.",
             },
-            Language::En => Labels {
+            Language::English => Labels {
                 cover: "Cover",
                 contents: "Contents",
                 untitled: "Handbook",

@@ -247,8 +247,8 @@ fn item(
         content_text: &content.text,
         tags,
         language: language.to_owned(),
-        date_published: created.and_then(|v| rfc3339(v.time, v.offset_minutes)),
-        date_modified: modified.and_then(|v| rfc3339(v.time, v.offset_minutes)),
+        date_published: created.and_then(|v| livret_text::dates::rfc3339(v.time, v.offset_minutes)),
+        date_modified: modified.and_then(|v| livret_text::dates::rfc3339(v.time, v.offset_minutes)),
         authors: history
             .authors()
             .into_iter()
@@ -316,16 +316,6 @@ fn sanitize(html: &str) -> String {
         .link_rel(Some("noopener noreferrer"))
         .clean(html)
         .to_string()
-}
-
-/// `2024-03-01T10:00:00+01:00` from Git's time and offset.
-fn rfc3339(seconds: i64, offset_minutes: i32) -> Option<String> {
-    let offset = time::UtcOffset::from_whole_seconds(offset_minutes.checked_mul(60)?).ok()?;
-    let at = time::OffsetDateTime::from_unix_timestamp(seconds)
-        .ok()?
-        .to_offset(offset);
-    at.format(&time::format_description::well_known::Rfc3339)
-        .ok()
 }
 
 /// `équipe/README.md` to `équipe`, `valeurs.md` to `valeurs`, `README.md` to ``.
@@ -433,10 +423,13 @@ mod tests {
     #[test]
     fn dates_are_rfc3339_with_the_commit_offset() {
         assert_eq!(
-            rfc3339(1_700_000_000, 60).as_deref(),
+            livret_text::dates::rfc3339(1_700_000_000, 60).as_deref(),
             Some("2023-11-14T23:13:20+01:00")
         );
-        assert_eq!(rfc3339(0, 0).as_deref(), Some("1970-01-01T00:00:00Z"));
+        assert_eq!(
+            livret_text::dates::rfc3339(0, 0).as_deref(),
+            Some("1970-01-01T00:00:00Z")
+        );
     }
 
     #[test]
