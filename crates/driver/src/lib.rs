@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use cache::{CacheNotSaved, DEFAULT_DIR as DEFAULT_CACHE_DIR, FILE_NAME as CACHE_FILE_NAME};
+pub use cache::CacheNotSaved;
 pub use livret_core::LoadOptions;
 
 /// Why a build could not run at all. Problems in the book are diagnostics; a failed exporter is
@@ -350,10 +350,5 @@ impl Built {
             let (hits, misses) = cache.hits_and_misses();
             (hits, misses, file.as_path())
         })
-    }
-
-    /// Whether an exporter failed.
-    pub fn failed(&self) -> bool {
-        self.outcomes.iter().any(|outcome| outcome.result.is_err())
     }
 }
